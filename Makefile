@@ -1,0 +1,48 @@
+# reportlib: `make report MEETING=2020-12` builds a meeting's papers; `make test` runs the tests.
+# Both create or refresh the virtual environment in .venv from pyproject.toml first.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+ARGS   ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help venv report test lint lab clean bench
+
+help: ## List the targets
+	@echo "make report MEETING=YYYY-MM   build that meeting's papers into outputs/MEETING/ (ARGS=... passes options to 'reportlib build')"
+	@echo "make test                     lint, then run the test suite"
+	@echo "make lint                     ruff over code and notebooks"
+	@echo "make lab                      JupyterLab in the project's environment"
+	@echo "make clean                    remove built outputs and caches (keeps .venv)"
+	@echo "make bench [MEETING=...]      time a whole build and each stage"
+
+# The stamp is older than pyproject.toml whenever the dependencies change, so the
+# environment is refreshed then; pip installs only into $(VENV).
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+venv: $(STAMP)
+
+report: $(STAMP)
+	@test -n "$(MEETING)" || { echo "make report: say which meeting, e.g. make report MEETING=2020-12" >&2; exit 2; }
+	$(BIN)/reportlib build $(MEETING) $(ARGS)
+
+test: lint
+	$(BIN)/python -m pytest $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests notebooks bench
+	$(BIN)/ruff format --check src tests notebooks bench
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=.
+
+clean:
+	rm -rf outputs/*/ .pytest_cache .ruff_cache
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_build.py $(or $(MEETING),2020-12) $(ARGS)

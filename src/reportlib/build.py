@@ -1,0 +1,311 @@
+"""Building a meeting: params → data → execute → render → publish, one process.
+
+Reports run side by side in worker threads (one Jupyter kernel each), so the
+expensive imports happen once. Each report's files are staged in
+``outputs/<meeting>/.staging/`` and moved into place only when the whole report has
+succeeded; a failed report leaves its last good outputs untouched and keeps the
+failed executed notebook as ``<report>.failed.ipynb``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures as cf
+import contextlib
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import psutil
+
+from reportlib import manifest
+from reportlib.data import check_meeting_data
+from reportlib.exceptions import ExecutionError, ParamsError, Problem, ReportlibError
+from reportlib.execute import Executed, execute_report
+from reportlib.files import build_lock, publish
+from reportlib.params import MeetingConfig, load_meeting
+from reportlib.paths import Project
+from reportlib.progress import Progress
+
+
+@dataclass
+class Job:
+    """One report being built: its inputs, its staging folder and what has come of it."""
+
+    name: str
+    config: MeetingConfig
+    staging: Path
+    executed: Executed | None = None
+    stages: dict[str, float] = field(default_factory=dict)
+    staged: dict[str, Path] = field(default_factory=dict)  # output file name -> staged path
+    error: ReportlibError | None = None
+
+    @property
+    def report(self):
+        return self.config.params.reports[self.name]
+
+
+#: Output formats after execution: name -> function writing the job's file(s) for it.
+Renderer = Callable[[Job], None]
+RENDERERS: dict[str, Renderer] = {}
+DEFAULT_FORMATS: tuple[str, ...] = ()
+
+
+@dataclass
+class BuildResult:
+    meeting: str
+    output_dir: Path
+    jobs: list[Job]
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> list[Job]:
+        return [j for j in self.jobs if j.error is not None]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.interrupted
+
+
+def check(project: Project, meeting: str, reports: Sequence[str] = ()) -> MeetingConfig:
+    """Everything that can be checked without running a notebook; raise on the first kind."""
+    config = load_meeting(project, meeting)
+    unknown = [r for r in reports if r not in config.params.reports]
+    if unknown:
+        raise ParamsError(
+            [
+                Problem(
+                    project.relative(config.path),
+                    f"has no report {r!r} (it has: {', '.join(config.params.reports)})",
+                    "reports",
+                )
+                for r in unknown
+            ]
+        )
+    if project.data_dir(meeting).is_dir():
+        check_meeting_data(project, meeting)
+    return config
+
+
+def build(
+    project: Project,
+    meeting: str,
+    *,
+    reports: Sequence[str] = (),
+    formats: Sequence[str] | None = None,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build ``meeting``'s reports (all, or those named) and update its manifest."""
+    progress = progress or Progress()
+    formats = tuple(DEFAULT_FORMATS if formats is None else formats)
+    unknown = [f for f in formats if f not in RENDERERS]
+    if unknown:
+        raise ReportlibError(f"unknown output format(s) {unknown}; choose from {sorted(RENDERERS)}")
+    config = check(project, meeting, reports)
+    names = list(reports) or list(config.params.reports)
+    out_dir = project.output_dir(meeting)
+    with build_lock(out_dir, meeting), _working_dir(project.root):
+        progress.log_to(out_dir / "build.log")
+        try:
+            staging = Path(tempfile.mkdtemp(prefix="build-", dir=_staging_root(out_dir)))
+            work = [Job(n, config, staging / n) for n in names]
+            try:
+                interrupted = _run(
+                    work, formats, jobs or min(len(work), os.cpu_count() or 1), progress
+                )
+                entries = {j.name: _publish(j, out_dir) for j in work if _finished(j)}
+                manifest.write(out_dir / "manifest.json", meeting, project.root, entries)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+                with contextlib.suppress(OSError):
+                    staging.parent.rmdir()  # only if no other staging is left in it
+        finally:
+            progress.close_log()
+    return BuildResult(meeting, out_dir, work, interrupted)
+
+
+def _staging_root(out_dir: Path) -> Path:
+    path = out_dir / ".staging"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@contextlib.contextmanager
+def _working_dir(root: Path):
+    """Kernels start in the process's working directory: make it the project root.
+
+    Set once here rather than per notebook, because worker threads share it.
+    """
+    before = Path.cwd()
+    os.environ["REPORTLIB_ROOT"] = str(root)
+    os.chdir(root)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def _run(work: list[Job], formats: tuple[str, ...], jobs: int, progress: Progress) -> bool:
+    """Run every job; on Ctrl-C stop the kernels, let the workers finish, return True."""
+    stop = threading.Event()
+    pool = cf.ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="report")
+    futures = [pool.submit(_run_job, job, formats, progress, stop) for job in work]
+    try:
+        while not all(f.done() for f in futures):
+            cf.wait(futures, timeout=0.2)
+    except KeyboardInterrupt:
+        stop.set()
+        progress.error(
+            "interrupted: stopping the kernels; outputs of unfinished reports are left as they were"
+        )
+        _kill_kernels()
+        pool.shutdown(wait=True, cancel_futures=True)
+        return True
+    pool.shutdown(wait=True)
+    for future in futures:
+        future.result()  # re-raise a bug in reportlib itself rather than hide it
+    return False
+
+
+def _kill_kernels() -> None:
+    """Kernels are this process's children; end them so that no orphan is left."""
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        with contextlib.suppress(psutil.Error):
+            child.terminate()
+    _, alive = psutil.wait_procs(children, timeout=3)
+    for child in alive:
+        with contextlib.suppress(psutil.Error):
+            child.kill()
+
+
+def _run_job(job: Job, formats: tuple[str, ...], progress: Progress, stop: threading.Event) -> None:
+    try:
+        _run_stages(job, formats, progress, stop)
+    finally:
+        _close_thread_loop()
+
+
+def _close_thread_loop() -> None:
+    """Close the event loop jupyter_core's ``run_sync`` left in this worker thread.
+
+    Pool threads are reused, so the loop is also unset: the next job makes a fresh one.
+    """
+    policy = asyncio.get_event_loop_policy()
+    with contextlib.suppress(RuntimeError):
+        loop = policy.get_event_loop()
+        if not loop.is_running():
+            loop.close()
+    policy.set_event_loop(None)
+
+
+def _run_stages(
+    job: Job, formats: tuple[str, ...], progress: Progress, stop: threading.Event
+) -> None:
+    job.staging.mkdir(parents=True)
+    if stop.is_set():
+        return
+    notebook = job.config.notebook_path(job.name)
+    shown = job.config.project.relative(notebook)
+    staged_nb = job.staging / f"{job.name}.ipynb"
+    with progress.stage(job.name, "execute") as stage:
+        job.executed = execute_report(
+            job.name,
+            notebook,
+            shown,
+            job.config.notebook_parameters(job.name),
+            staged_nb,
+            timeout=job.report.timeout,
+        )
+        stage["failed"] = job.executed.error is not None
+    job.stages["execute"] = stage["seconds"]
+    if stop.is_set():
+        return
+    for message in job.executed.warnings:
+        progress.warning(f"{job.name}: {message}")
+    if job.executed.error is not None:
+        job.error = job.executed.error
+        job.staged[f"{job.name}.failed.ipynb"] = staged_nb
+        progress.error(str(job.error))
+        return
+    nbformat.write(job.executed.notebook, staged_nb)
+    job.staged[f"{job.name}.ipynb"] = staged_nb
+    for fmt in formats:
+        if stop.is_set():
+            return
+        with progress.stage(job.name, fmt) as stage:
+            try:
+                RENDERERS[fmt](job)
+            except ReportlibError as error:
+                stage["failed"] = True
+                job.error = error
+        job.stages[fmt] = stage["seconds"]
+        if job.error is not None:
+            progress.error(f"{job.name}: {job.error}")
+            return
+
+
+def _finished(job: Job) -> bool:
+    """Whether the job ran to an end (success or a reported failure), not cut off."""
+    return job.error is not None or (job.executed is not None and bool(job.staged))
+
+
+def _publish(job: Job, out_dir: Path) -> dict[str, Any]:
+    """Move the job's files into place and return its manifest entry."""
+    config = job.config
+    ok = job.error is None
+    outputs = {}
+    for name, staged in job.staged.items():
+        if ok or name.endswith(".failed.ipynb"):
+            outputs[name] = manifest.file_hash(staged)
+            publish(staged, out_dir / name)
+    if ok:
+        with contextlib.suppress(FileNotFoundError):
+            (out_dir / f"{job.name}.failed.ipynb").unlink()
+    notebook = config.notebook_path(job.name)
+    report = config.params.reports[job.name]
+    inputs = {
+        config.project.relative(notebook): manifest.file_hash(notebook),
+        config.project.relative(config.path): manifest.file_hash(config.path),
+        **(job.executed.reads if job.executed else {}),
+    }
+    entry: dict[str, Any] = {
+        "status": "ok" if ok else "failed",
+        "title": report.title,
+        "parameters": config.notebook_parameters(job.name),
+        # The meeting's and this report's part of the params file: what an incremental
+        # build compares, so that editing another report's parameters does not rebuild this one.
+        "config_sha256": manifest.canonical_hash(
+            {
+                "meeting": config.params.meeting.model_dump(mode="json"),
+                "report": report.model_dump(mode="json"),
+            }
+        ),
+        "inputs": inputs,
+        "outputs": outputs,
+        "seconds": job.stages,
+        "warnings": job.executed.warnings if job.executed else [],
+    }
+    if job.error is not None:
+        entry["error"] = _error_entry(job.error)
+    return entry
+
+
+def _error_entry(error: ReportlibError) -> dict[str, Any]:
+    if isinstance(error, ExecutionError):
+        return {
+            "message": str(error),
+            "notebook": str(error.notebook),
+            "cell": error.cell,
+            "first_line": error.first_line,
+            "ename": error.ename,
+            "evalue": error.evalue,
+        }
+    return {"message": str(error)}

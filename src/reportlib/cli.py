@@ -1,0 +1,145 @@
+"""The ``reportlib`` command: a thin layer over :mod:`reportlib.build`.
+
+Errors reportlib raises on purpose are printed as messages, without a traceback;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from reportlib import __version__
+from reportlib.exceptions import ReportlibError
+from reportlib.paths import find_project
+
+EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    from reportlib import build
+
+    parser = argparse.ArgumentParser(
+        prog="reportlib",
+        description="Build a board meeting's papers from parameterised notebooks.",
+        epilog="Run from the project's folder (or set REPORTLIB_ROOT).",
+    )
+    parser.add_argument("--version", action="version", version=f"reportlib {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser(
+        "build",
+        help="run a meeting's notebooks and render its papers",
+        description="Run each report notebook of MEETING with the parameters in "
+        "params/MEETING.yaml and write the results to outputs/MEETING/.",
+    )
+    p.add_argument("meeting", metavar="MEETING", help="meeting id, e.g. 2020-12")
+    p.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="build only this report (repeat for several); default: all",
+    )
+    p.add_argument(
+        "--format",
+        action="append",
+        dest="formats",
+        metavar="FORMAT",
+        choices=sorted(build.RENDERERS) or None,
+        help="output format to render (repeat for several); default: "
+        f"{', '.join(build.DEFAULT_FORMATS) or 'none'}. The executed notebook is "
+        "always kept.",
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="reports to run side by side (default: one per core)",
+    )
+
+    commands.add_parser("list", help="list the meetings and their reports")
+
+    p = commands.add_parser("check", help="validate a meeting's parameters and data; run nothing")
+    p.add_argument("meeting", metavar="MEETING")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        project = find_project()
+        if args.command == "list":
+            return _list(project)
+        if args.command == "check":
+            return _check(project, args.meeting)
+        return _build(project, args)
+    except ReportlibError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _list(project) -> int:
+    from reportlib.params import load_meeting
+
+    for meeting in project.meetings():
+        try:
+            config = load_meeting(project, meeting)
+        except ReportlibError as error:
+            print(f"{meeting}  (invalid: {str(error).splitlines()[0]})")
+            continue
+        m = config.params.meeting
+        print(f"{meeting}  {m.board}, {m.date:%-d %B %Y}")
+        for name, report in config.params.reports.items():
+            print(f"    {name:<20} {report.title}")
+    return 0
+
+
+def _check(project, meeting: str) -> int:
+    from reportlib.build import check
+
+    config = check(project, meeting)
+    print(
+        f"{meeting}: parameters and data are valid "
+        f"({len(config.params.reports)} reports: {', '.join(config.params.reports)})"
+    )
+    return 0
+
+
+def _build(project, args: argparse.Namespace) -> int:
+    from reportlib.build import build
+
+    if args.jobs is not None and args.jobs < 1:
+        print("error: --jobs must be 1 or more", file=sys.stderr)
+        return EXIT_USAGE
+    result = build(project, args.meeting, reports=args.report, formats=args.formats, jobs=args.jobs)
+    where = os.path.relpath(result.output_dir)
+    if result.interrupted:
+        print(
+            f"interrupted: finished reports are in {where}/; the rest are unchanged",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    if result.failed:
+        print(f"\n{len(result.failed)} of {len(result.jobs)} reports failed:", file=sys.stderr)
+        for job in result.failed:
+            print(f"  {job.error}", file=sys.stderr)
+            kept = result.output_dir / f"{job.name}.failed.ipynb"
+            if kept.exists():
+                print(
+                    f"    the failed notebook, with the cell marked: {os.path.relpath(kept)}",
+                    file=sys.stderr,
+                )
+        return EXIT_FAILED
+    print(f"built {len(result.jobs)} reports in {where}/", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

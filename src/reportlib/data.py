@@ -1,0 +1,105 @@
+"""Loading a meeting's data from notebooks: validated, and every read recorded.
+
+Notebooks call :func:`load_table` (CSV checked against ``data/schemas/<name>.yaml``)
+and :func:`load_text` (YAML). Each call records the file's content hash, which the
+build collects after the notebook has run (:mod:`reportlib.record`), so the manifest
+knows every input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from reportlib import record
+from reportlib.exceptions import DataError, Problem
+from reportlib.paths import Project, find_project
+from reportlib.schema import Schema, load_schema, validate
+from reportlib.yamlfile import load_yaml
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read(project: Project, path: Path, what: str) -> bytes:
+    shown = project.relative(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DataError([Problem(shown, f"does not exist; {what}")]) from None
+    record.read(shown, sha256(data))
+    return data
+
+
+def schema_for(name: str, project: Project | None = None) -> Schema:
+    project = project or find_project()
+    path = project.data / "schemas" / f"{name}.yaml"
+    _read(project, path, f"every dataset needs a schema; write one for {name!r}")
+    return load_schema(path, project.relative(path))
+
+
+def load_table(name: str, meeting: str, *, project: Project | None = None) -> pd.DataFrame:
+    """The dataset ``data/<meeting>/<name>.csv``, typed and checked against its schema.
+
+    ``df.attrs`` carries the schema's title and units and the dataset's source, for
+    table captions and chart source lines.
+    """
+    project = project or find_project()
+    schema = schema_for(name, project)
+    path = project.data_dir(meeting) / f"{name}.csv"
+    shown = project.relative(path)
+    data = _read(project, path, f"meeting {meeting} needs dataset {name!r}; add the file")
+    try:
+        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise DataError([Problem(shown, f"cannot be read as CSV: {error}")]) from None
+    table = validate(raw, schema, shown)
+    table.attrs.update(
+        dataset=name,
+        title=schema.title,
+        units=schema.units,
+        source=source_of(name, meeting, project=project),
+    )
+    return table
+
+
+def load_text(name: str, meeting: str, *, project: Project | None = None) -> Any:
+    """The YAML file ``data/<meeting>/<name>.yaml`` (structured words for the meeting)."""
+    project = project or find_project()
+    path = project.data_dir(meeting) / f"{name}.yaml"
+    _read(project, path, f"meeting {meeting} needs {name!r}; add the file")
+    return load_yaml(path, project.relative(path)).data
+
+
+def source_of(name: str, meeting: str, *, project: Project | None = None) -> str:
+    """ "Document, section" for a dataset, from ``data/<meeting>/sources.yaml``."""
+    project = project or find_project()
+    path = project.data_dir(meeting) / "sources.yaml"
+    if not path.is_file():
+        return ""
+    _read(project, path, "")
+    entry = (load_yaml(path, project.relative(path)).data or {}).get(name) or {}
+    return ", ".join(str(entry[k]) for k in ("document", "section") if entry.get(k))
+
+
+def check_meeting_data(project: Project, meeting: str) -> list[str]:
+    """Validate every CSV of the meeting against its schema; return the dataset names.
+
+    Raises :class:`DataError` listing the problems of every file that has any.
+    """
+    problems: list[Problem] = []
+    names = []
+    for path in sorted(project.data_dir(meeting).glob("*.csv")):
+        try:
+            load_table(path.stem, meeting, project=project)
+            names.append(path.stem)
+        except DataError as error:
+            problems += error.problems
+    if problems:
+        raise DataError(problems)
+    return names

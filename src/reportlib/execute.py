@@ -1,0 +1,185 @@
+"""Running one report notebook under Papermill.
+
+The build calls :func:`execute_report` from worker threads, one kernel per report.
+Before running, the notebook gets a trailing internal cell that reports which data
+files the kernel read; after running, internal cells are removed again so the kept
+notebook is the analyst's own plus papermill's injected parameters.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat import NotebookNode
+from papermill.exceptions import PapermillExecutionError
+from papermill.execute import ERROR_ANCHOR_MSG, ERROR_MARKER_TAG, ERROR_MESSAGE_TEMPLATE
+
+from reportlib import record
+from reportlib.exceptions import ExecutionError
+
+KERNEL = "python3"  # jupyter_client runs it with this process's interpreter: the project's venv
+INTERNAL_TAG = "reportlib-internal"
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+_RECORD_CELL = f"""\
+import IPython.display as _rl_display
+import reportlib.record as _rl_record
+_rl_display.display({{{record.MIME!r}: _rl_record.snapshot()}}, raw=True)
+del _rl_display, _rl_record"""
+
+
+@dataclass
+class Executed:
+    """An executed notebook (internal cells removed), what it read and what it warned."""
+
+    notebook: NotebookNode
+    reads: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    error: ExecutionError | None = None
+
+
+def internal_cell(source: str, **metadata: Any) -> NotebookNode:
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata.tags = [INTERNAL_TAG]
+    cell.metadata.reportlib = metadata
+    return cell
+
+
+def prepare(nb: NotebookNode) -> NotebookNode:
+    """Number the analyst's cells (for error messages) and add the internal cells."""
+    for index, cell in enumerate(nb.cells, start=1):
+        cell.metadata.setdefault("reportlib", {})["cell"] = index
+    nb.cells.append(internal_cell(_RECORD_CELL))
+    return nb
+
+
+def execute_report(
+    report: str,
+    source: Path,
+    shown: str,
+    parameters: dict[str, Any],
+    staged: Path,
+    *,
+    timeout: int,
+) -> Executed:
+    """Run ``source`` with ``parameters``; write the executed notebook to ``staged``.
+
+    Never raises for a failure inside the notebook: the result's ``error`` says what
+    failed and the staged notebook marks the failing cell.
+    """
+    nb = prepare(nbformat.read(source, as_version=4))
+    started = time.perf_counter()
+    error: ExecutionError | None = None
+    try:
+        papermill.execute_notebook(
+            nb,
+            str(staged),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+            # ipykernel warns on stderr about unencrypted local TCP; it is local and not news.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except PapermillExecutionError as failure:
+        error = _error(report, shown, staged, failure.ename, _ANSI.sub("", failure.evalue))
+    except CellTimeoutError:
+        error = _error(
+            report,
+            shown,
+            staged,
+            "Timeout",
+            f"a cell ran longer than {timeout} s "
+            f"(the report's 'timeout' in the meeting's params file)",
+            mark=True,
+        )
+    except DeadKernelError as failure:
+        error = _error(report, shown, staged, "DeadKernelError", str(failure), mark=True)
+    seconds = time.perf_counter() - started
+    executed = nbformat.read(staged, as_version=4)
+    found = _collect_record(executed)
+    executed.cells = [c for c in executed.cells if INTERNAL_TAG not in c.metadata.get("tags", [])]
+    warnings = found.get("warnings", []) + _stderr_warnings(executed)
+    return Executed(executed, found.get("reads", {}), warnings, seconds, error)
+
+
+def _collect_record(nb: NotebookNode) -> dict:
+    for cell in nb.cells:
+        if INTERNAL_TAG in cell.metadata.get("tags", []):
+            for output in cell.get("outputs", []):
+                if record.MIME in output.get("data", {}):
+                    found = output.data[record.MIME]
+                    return json.loads(found) if isinstance(found, str) else dict(found)
+    return {}
+
+
+def _stderr_warnings(nb: NotebookNode) -> list[str]:
+    """Anything a cell wrote to stderr (Python warnings land there) is worth a reviewer's look."""
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                number = cell.metadata.get("reportlib", {}).get("cell", "?")
+                found.append(f"cell {number} wrote to stderr: {output.text.strip()[:500]}")
+    return found
+
+
+def _failed_cell(nb: NotebookNode) -> int | None:
+    """Index of the cell that failed: the one with an error output, else the last one started."""
+    started = None
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or ERROR_MARKER_TAG in cell.metadata.get("tags", []):
+            continue
+        if any(o.output_type == "error" for o in cell.get("outputs", [])):
+            return index
+        if cell.metadata.get("papermill", {}).get("start_time"):
+            started = index
+    return started
+
+
+def _error(
+    report: str, shown: str, staged: Path, ename: str, evalue: str, *, mark: bool = False
+) -> ExecutionError:
+    """Describe the failure from the staged notebook; add papermill's markers where it did not."""
+    if not staged.exists():
+        return ExecutionError(
+            report=report,
+            notebook=Path(shown),
+            cell=None,
+            first_line="",
+            ename=ename,
+            evalue=evalue,
+        )
+    nb = nbformat.read(staged, as_version=4)
+    index = _failed_cell(nb)
+    cell = nb.cells[index] if index is not None else None
+    if mark and cell is not None:
+        anchor = nbformat.v4.new_markdown_cell(ERROR_ANCHOR_MSG)
+        anchor.metadata.tags = [ERROR_MARKER_TAG]
+        heading = nbformat.v4.new_markdown_cell(ERROR_MESSAGE_TEMPLATE % cell.execution_count)
+        heading.metadata.tags = [ERROR_MARKER_TAG]
+        nb.cells.insert(index, anchor)
+        nb.cells.insert(0, heading)
+        nbformat.write(nb, staged)
+    number = cell.metadata.get("reportlib", {}).get("cell") if cell is not None else None
+    first = next((ln for ln in (cell.source if cell else "").splitlines() if ln.strip()), "")
+    if cell is not None and number is None:  # papermill's injected-parameters cell
+        first = first or "# Parameters"
+    return ExecutionError(
+        report=report,
+        notebook=Path(shown),
+        cell=number,
+        first_line=first,
+        ename=ename,
+        evalue=evalue,
+    )

@@ -1,0 +1,107 @@
+"""What a report notebook declares: its ``parameters`` cell, read without running it."""
+
+from __future__ import annotations
+
+import ast
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlib.exceptions import ParamsError, Problem
+
+PARAMETERS_TAG = "parameters"
+_TYPES = {"int": int, "float": float, "str": str, "bool": bool, "list": list, "dict": dict}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One name assigned in the parameters cell, with the type its default or annotation implies."""
+
+    name: str
+    default: Any
+    type: type | None  # None: any value fits (default None or an expression)
+
+
+def read_source_notebook(path: Path) -> dict:
+    """The notebook's JSON (source notebooks are small; no need for nbformat here)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ParamsError([Problem(path, f"cannot be read as a notebook: {error}")]) from None
+
+
+def cell_source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def declared_parameters(path: Path, shown: str | None = None) -> dict[str, Parameter]:
+    """Names assigned in the cell tagged ``parameters``, in order."""
+    shown = shown or str(path)
+    cells = [
+        c
+        for c in read_source_notebook(path).get("cells", [])
+        if PARAMETERS_TAG in c.get("metadata", {}).get("tags", [])
+    ]
+    if len(cells) != 1:
+        found = "no cell" if not cells else f"{len(cells)} cells"
+        raise ParamsError(
+            [
+                Problem(
+                    shown,
+                    f"has {found} tagged 'parameters'; tag exactly one code cell 'parameters' "
+                    "(JupyterLab: Property Inspector > Cell Tags)",
+                )
+            ]
+        )
+    try:
+        tree = ast.parse(cell_source(cells[0]))
+    except SyntaxError as error:
+        raise ParamsError(
+            [
+                Problem(
+                    shown,
+                    f"its parameters cell is not valid Python: {error.msg} (line {error.lineno})",
+                )
+            ]
+        ) from None
+    found: dict[str, Parameter] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign):
+            targets, value, annotation = stmt.targets, stmt.value, None
+        elif isinstance(stmt, ast.AnnAssign):
+            targets, value, annotation = [stmt.target], stmt.value, stmt.annotation
+        else:
+            continue
+        default = _literal(value)
+        kind = _TYPES.get(annotation.id) if isinstance(annotation, ast.Name) else None
+        if kind is None and default is not None:
+            kind = type(default) if type(default) in _TYPES.values() else None
+        for target in targets:
+            if isinstance(target, ast.Name):
+                found[target.id] = Parameter(target.id, default, kind)
+    return found
+
+
+def _literal(node: ast.expr | None) -> Any:
+    if node is None:
+        return None
+    try:
+        return ast.literal_eval(node)
+    except ValueError:
+        return None
+
+
+def fits(value: Any, parameter: Parameter) -> bool:
+    """Whether ``value`` from YAML may replace the parameter's default."""
+    kind = parameter.type
+    if kind is None:
+        return True
+    if value is None:
+        return parameter.default is None
+    if kind is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, kind)

@@ -1,0 +1,79 @@
+"""What the build tells the person running it, and the build log it leaves behind.
+
+On a terminal: one short line per report and stage as it starts and ends. Off a
+terminal (CI, a pipe): plain timestamped log lines. Always: ``build.log`` beside the
+outputs, with timestamps, for later.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+_PLAIN = "%(asctime)s %(levelname)s %(message)s"
+
+
+class Progress:
+    """Thread-safe progress lines; ``stage`` times a stage and reports how it ended."""
+
+    def __init__(self, stream: TextIO | None = None, *, tty: bool | None = None):
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty() if tty is None else tty
+        self.logger = logging.getLogger(f"reportlib.build.{id(self)}")
+        self.logger.setLevel(logging.INFO)
+        self.logger.propagate = False
+        handler = logging.StreamHandler(self.stream)
+        handler.setFormatter(logging.Formatter("%(message)s" if self.tty else _PLAIN))
+        self.logger.addHandler(handler)
+        self._file: logging.Handler | None = None
+        self._lock = threading.Lock()
+
+    def log_to(self, path: Path) -> None:
+        """Also write every line, timestamped, to ``path`` (replacing an older log)."""
+        self.close_log()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = logging.FileHandler(path, mode="w", encoding="utf-8")
+        self._file.setFormatter(logging.Formatter(_PLAIN))
+        self.logger.addHandler(self._file)
+
+    def close_log(self) -> None:
+        if self._file:
+            self.logger.removeHandler(self._file)
+            self._file.close()
+            self._file = None
+
+    def info(self, message: str) -> None:
+        self.logger.info(message)
+
+    def warning(self, message: str) -> None:
+        self.logger.warning(("warning: " if self.tty else "") + message)
+
+    def error(self, message: str) -> None:
+        self.logger.error(("error: " if self.tty else "") + message)
+
+    @contextlib.contextmanager
+    def stage(self, report: str, stage: str) -> Iterator[dict]:
+        """Time a stage. Set ``outcome["failed"] = True`` inside to report it as failed."""
+        outcome: dict = {"failed": False}
+        self.info(f"  … {report}: {stage}" if self.tty else f"{report}: {stage} started")
+        started = time.perf_counter()
+        try:
+            yield outcome
+        except BaseException:
+            outcome["failed"] = True
+            raise
+        finally:
+            outcome["seconds"] = round(time.perf_counter() - started, 3)
+            took = f"{outcome['seconds']:.1f} s"
+            if self.tty:
+                mark = "✗" if outcome["failed"] else "✓"
+                self.info(f"  {mark} {report}: {stage} ({took})")
+            else:
+                ended = "failed" if outcome["failed"] else "done"
+                self.info(f"{report}: {stage} {ended} in {took}")

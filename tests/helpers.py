@@ -1,0 +1,43 @@
+"""Helpers shared by the tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from reportlib.paths import Project
+
+REPO = Path(__file__).parent.parent
+
+
+def run_cli(project: Project, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    """Run ``reportlib ARGS`` in the project, as the Makefile does."""
+    env = {k: v for k, v in os.environ.items() if k != "REPORTLIB_ROOT"}
+    return subprocess.run(
+        [sys.executable, "-m", "reportlib.cli", *args],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        **kwargs,
+    )
+
+
+def write_params(project: Project, text: str, meeting: str = "2020-12") -> Path:
+    path = project.params_file(meeting)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+BASE_PARAMS = """\
+meeting:
+  id: "2020-12"
+  board: Improvement and Innovation Board
+  date: 2020-12-17
+  time: "11:00"
+  venue: Online via Zoom
+reports:
+"""

@@ -1,0 +1,132 @@
+import json
+
+import pytest
+
+from reportlib.build import build
+from reportlib.exceptions import BuildLockedError, DataError, ParamsError
+from reportlib.files import build_lock
+from reportlib.progress import Progress
+
+from helpers import BASE_PARAMS, write_params
+
+ALL = (
+    BASE_PARAMS
+    + """\
+  greets:
+    title: A greeting
+  reads_data:
+    title: Sales
+  raises_error:
+    title: Broken
+"""
+)
+
+
+def quiet_build(project, **kwargs):
+    import io
+
+    return build(project, "2020-12", progress=Progress(io.StringIO(), tty=False), **kwargs)
+
+
+def test_build_writes_notebooks_manifest_and_log(project):
+    result = quiet_build(project)
+    assert result.ok
+    out = project.output_dir("2020-12")
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".lock",
+        "build.log",
+        "greets.ipynb",
+        "manifest.json",
+        "reads_data.ipynb",
+    ]
+    manifest = json.loads((out / "manifest.json").read_text())
+    entry = manifest["reports"]["reads_data"]
+    assert entry["status"] == "ok"
+    assert set(entry["inputs"]) == {
+        "notebooks/reads_data.ipynb",
+        "params/2020-12.yaml",
+        "data/2020-12/sales.csv",
+        "data/2020-12/sources.yaml",
+        "data/schemas/sales.yaml",
+    }
+    assert entry["parameters"] == {"meeting": "2020-12"}
+    assert set(entry["seconds"]) == {"execute"}
+    assert manifest["tools"]["papermill"]
+    assert "greets: execute done" in (out / "build.log").read_text()
+
+
+def test_manifest_hash_changes_with_one_data_file(project):
+    quiet_build(project)
+    manifest = project.output_dir("2020-12") / "manifest.json"
+    before = json.loads(manifest.read_text())["reports"]
+    csv = project.data_dir("2020-12") / "sales.csv"
+    csv.write_text(csv.read_text() + "East,0,0\n")
+    quiet_build(project)
+    after = json.loads(manifest.read_text())["reports"]
+    changed = {
+        k
+        for k in before["reads_data"]["inputs"]
+        if before["reads_data"]["inputs"][k] != after["reads_data"]["inputs"][k]
+    }
+    assert changed == {"data/2020-12/sales.csv"}
+    assert before["greets"]["inputs"] == after["greets"]["inputs"]
+    assert before["greets"]["config_sha256"] == after["greets"]["config_sha256"]
+
+
+def test_a_failing_report_leaves_the_others_and_its_last_good_output(project):
+    quiet_build(project)
+    out = project.output_dir("2020-12")
+    good = {p.name: p.read_bytes() for p in out.glob("*.ipynb")}
+    # Break reads_data through its notebook, then build everything with a third broken report.
+    write_params(project, ALL)
+    nb = project.notebooks / "reads_data.ipynb"
+    nb.write_text(nb.read_text().replace('sales[\\"amount\\"]', 'sales[\\"nope\\"]'))
+    result = quiet_build(project)
+    assert not result.ok
+    assert sorted(j.name for j in result.failed) == ["raises_error", "reads_data"]
+    assert (out / "reads_data.ipynb").read_bytes() == good["reads_data.ipynb"]
+    assert (out / "reads_data.failed.ipynb").exists()
+    assert (out / "raises_error.failed.ipynb").exists()
+    assert not (out / "raises_error.ipynb").exists()
+    assert (out / "greets.ipynb").exists()
+    manifest = json.loads((out / "manifest.json").read_text())["reports"]
+    assert manifest["greets"]["status"] == "ok"
+    assert manifest["raises_error"]["status"] == "failed"
+    assert manifest["raises_error"]["error"]["cell"] == 3
+    assert not list(out.glob(".*.tmp")) and not (out / ".staging").exists()
+
+
+def test_success_removes_an_old_failed_notebook(project):
+    out = project.output_dir("2020-12")
+    out.mkdir(parents=True)
+    (out / "greets.failed.ipynb").write_text("{}")
+    quiet_build(project, reports=["greets"])
+    assert not (out / "greets.failed.ipynb").exists()
+
+
+def test_building_one_report_keeps_the_others_in_the_manifest(project):
+    quiet_build(project)
+    quiet_build(project, reports=["greets"])
+    manifest = json.loads((project.output_dir("2020-12") / "manifest.json").read_text())
+    assert set(manifest["reports"]) == {"greets", "reads_data"}
+
+
+def test_unknown_report_is_refused(project):
+    with pytest.raises(ParamsError, match="has no report 'nope'"):
+        quiet_build(project, reports=["nope"])
+
+
+def test_bad_data_stops_the_build_before_any_notebook_runs(project):
+    (project.data_dir("2020-12") / "sales.csv").write_text("region,amount,share_pct\nN,-1,2\n")
+    with pytest.raises(DataError, match="is negative"):
+        quiet_build(project)
+    assert not (project.output_dir("2020-12") / "greets.ipynb").exists()
+
+
+def test_a_second_build_of_the_same_meeting_is_refused(project):
+    out = project.output_dir("2020-12")
+    with (
+        build_lock(out, "2020-12"),
+        pytest.raises(BuildLockedError, match="another build of meeting 2020-12"),
+    ):
+        quiet_build(project)

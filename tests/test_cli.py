@@ -1,0 +1,87 @@
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import psutil
+
+from helpers import BASE_PARAMS, run_cli, write_params
+
+
+def test_help_lists_the_commands(project):
+    done = run_cli(project, "--help")
+    assert done.returncode == 0
+    for command in ("build", "list", "check"):
+        assert command in done.stdout
+    assert "--jobs" in run_cli(project, "build", "--help").stdout
+
+
+def test_list(project):
+    done = run_cli(project, "list")
+    assert "2020-12  Improvement and Innovation Board, 17 December 2020" in done.stdout
+    assert "greets" in done.stdout and "A greeting" in done.stdout
+
+
+def test_check_validates_without_running(project):
+    done = run_cli(project, "check", "2020-12")
+    assert done.returncode == 0, done.stderr
+    assert "parameters and data are valid" in done.stdout
+    assert not project.output_dir("2020-12").exists()
+
+
+def test_errors_are_messages_not_tracebacks(project):
+    done = run_cli(project, "build", "../etc")
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: '../etc' is not a meeting id")
+    assert "Traceback" not in done.stderr
+
+
+def test_failed_report_exits_non_zero_after_building_the_rest(project):
+    write_params(project, BASE_PARAMS + "  greets:\n    title: G\n  raises_error:\n    title: B\n")
+    done = run_cli(project, "build", "2020-12")
+    assert done.returncode == 1
+    assert "1 of 2 reports failed" in done.stderr
+    assert (
+        "raises_error: notebooks/raises_error.ipynb, cell 3 ('# compute the ratio'): "
+        "ZeroDivisionError: division by zero"
+    ) in done.stderr
+    assert "outputs/2020-12/raises_error.failed.ipynb" in done.stderr
+    assert (project.output_dir("2020-12") / "greets.ipynb").exists()
+
+
+def test_progress_off_a_terminal_is_plain_log_lines(project):
+    done = run_cli(project, "build", "2020-12", "--report", "greets")
+    assert done.returncode == 0, done.stderr
+    assert " INFO greets: execute started" in done.stderr
+    assert "built 1 reports in outputs/2020-12/" in done.stderr
+
+
+def test_interrupt_stops_kernels_and_leaves_outputs(project, tmp_path):
+    pid_file = tmp_path / "kernel.pid"
+    write_params(
+        project,
+        BASE_PARAMS + f"  sleeps:\n    title: S\n    parameters:\n"
+        f"      pid_file: {str(pid_file)!r}\n",
+    )
+    env = {k: v for k, v in os.environ.items() if k != "REPORTLIB_ROOT"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reportlib.cli", "build", "2020-12"],
+        cwd=project.root,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    kernel = int(pid_file.read_text())
+    proc.send_signal(signal.SIGINT)
+    stderr = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr
+    psutil.wait_procs([psutil.Process(kernel)] if psutil.pid_exists(kernel) else [], timeout=5)
+    assert not psutil.pid_exists(kernel) or psutil.Process(kernel).status() == "zombie"
+    out = project.output_dir("2020-12")
+    assert not (out / "sleeps.ipynb").exists() and not (out / "sleeps.failed.ipynb").exists()
+    assert not (out / ".staging").exists()

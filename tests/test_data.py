@@ -1,0 +1,74 @@
+import pytest
+
+from reportlib import record
+from reportlib.data import check_meeting_data, load_table
+from reportlib.exceptions import DataError
+
+CSV = "data/2020-12/sales.csv"
+
+
+def test_load_table_types_and_describes(project):
+    sales = load_table("sales", "2020-12", project=project)
+    assert list(sales["amount"]) == [120, 180]
+    assert str(sales["amount"].dtype) == "int64"
+    assert sales.attrs["units"] == "£'000"
+    assert sales.attrs["source"] == "Fixture sales report, December 2020, Table 1"
+    assert CSV in record.snapshot()["reads"]
+
+
+def broken(project, text):
+    (project.data_dir("2020-12") / "sales.csv").write_text(text)
+    with pytest.raises(DataError) as caught:
+        load_table("sales", "2020-12", project=project)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("region,amount\nNorth,1\n", f"{CSV}:1: is missing column(s) share_pct"),
+        ("region,amount,share_pct,x\nN,1,2,3\n", f"{CSV}:1: has column(s) x that its schema"),
+        (
+            "region,amount,share_pct\nN,1,2\nS,lots,3\n",
+            f"{CSV}:3: column amount: 'lots' is not a whole number",
+        ),
+        ("region,amount,share_pct\nN,-5,2\n", f"{CSV}:2: column amount: -5 is negative"),
+        ("region,amount,share_pct\nN,5,120.5\n", f"{CSV}:2: column share_pct: 120.5 is above 100"),
+        (
+            "region,amount,share_pct\nN,5,1\nN,6,2\n",
+            f"{CSV}:3: repeats the key {{'region': 'N'}} of line 2",
+        ),
+        ("region,amount,share_pct\nN,,1\n", f"{CSV}:2: column amount: is empty"),
+        ("region,amount,share_pct\nN,1,5%\n", f"{CSV}:2: column share_pct: '5%' is not a number"),
+    ],
+    ids=[
+        "missing-column",
+        "extra-column",
+        "wrong-type",
+        "negative-count",
+        "share-over-100",
+        "duplicate-key",
+        "empty-cell",
+        "percent-sign",
+    ],
+)
+def test_schema_violations_name_file_row_and_column(project, text, expected):
+    assert expected in broken(project, text)
+
+
+def test_missing_schema(project):
+    (project.data_dir("2020-12") / "orphan.csv").write_text("a\n1\n")
+    with pytest.raises(
+        DataError,
+        match=r"data/schemas/orphan.yaml: does not exist; every "
+        "dataset needs a schema",
+    ):
+        check_meeting_data(project, "2020-12")
+
+
+def test_check_meeting_data_reports_every_file(project):
+    assert check_meeting_data(project, "2020-12") == ["sales"]
+    (project.data_dir("2020-12") / "sales.csv").write_text("region,amount,share_pct\nN,-1,2\n")
+    (project.data_dir("2020-12") / "orphan.csv").write_text("a\n1\n")
+    with pytest.raises(DataError, match="2 problems"):
+        check_meeting_data(project, "2020-12")

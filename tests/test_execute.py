@@ -1,0 +1,67 @@
+import nbformat
+
+from reportlib.execute import INTERNAL_TAG, execute_report
+
+
+def run(project, notebook, tmp_path, timeout=60, **parameters):
+    staged = tmp_path / f"{notebook}.ipynb"
+    source = project.notebooks / f"{notebook}.ipynb"
+    result = execute_report(
+        notebook,
+        source,
+        f"notebooks/{notebook}.ipynb",
+        {"meeting": "2020-12", **parameters},
+        staged,
+        timeout=timeout,
+    )
+    return result, staged
+
+
+def test_parameters_are_injected_after_the_parameters_cell(project, tmp_path):
+    result, _ = run(project, "greets", tmp_path, name="Members", count=3)
+    assert result.error is None
+    cells = result.notebook.cells
+    assert "injected-parameters" in cells[1].metadata.tags
+    assert cells[3].outputs[0].text == "Hello Members x3 for 2020-12\n"
+    assert not any(INTERNAL_TAG in c.metadata.get("tags", []) for c in cells)
+
+
+def test_reads_and_warnings_are_collected(project, tmp_path, monkeypatch):
+    monkeypatch.chdir(project.root)
+    result, _ = run(project, "reads_data", tmp_path)
+    assert set(result.reads) == {
+        "data/2020-12/sales.csv",
+        "data/2020-12/sources.yaml",
+        "data/schemas/sales.yaml",
+    }
+    result, _ = run(project, "warns", tmp_path)
+    assert result.warnings[0] == "totals differ by 3"
+    assert "cell 3 wrote to stderr" in result.warnings[1]
+    assert "deprecated thing" in result.warnings[1]
+
+
+def test_a_raising_cell_is_named_and_marked(project, tmp_path):
+    result, staged = run(project, "raises_error", tmp_path)
+    error = result.error
+    assert (error.cell, error.first_line, error.ename) == (
+        3,
+        "# compute the ratio",
+        "ZeroDivisionError",
+    )
+    assert str(error) == (
+        "raises_error: notebooks/raises_error.ipynb, cell 3 "
+        "('# compute the ratio'): ZeroDivisionError: division by zero"
+    )
+    kept = nbformat.read(staged, as_version=4)
+    assert "An Exception was encountered" in kept.cells[0].source
+    assert "papermill-error-cell" in kept.cells[4].source  # the anchor just before the cell
+    assert "1 / 0" in kept.cells[5].source
+
+
+def test_a_hung_cell_times_out(project, tmp_path):
+    result, staged = run(project, "sleeps", tmp_path, timeout=2, seconds=60)
+    assert result.error.ename == "Timeout"
+    assert result.error.cell == 2
+    assert "longer than 2 s" in str(result.error)
+    assert result.seconds < 30
+    assert "An Exception was encountered" in nbformat.read(staged, as_version=4).cells[0].source
