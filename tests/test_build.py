@@ -35,9 +35,16 @@ def test_build_writes_notebooks_manifest_and_log(project):
     assert sorted(p.name for p in out.iterdir()) == [
         ".lock",
         "build.log",
+        "greets.html",
         "greets.ipynb",
+        "greets.pdf",
         "manifest.json",
+        "reads_data.html",
         "reads_data.ipynb",
+        "reads_data.pdf",
+        "renders_paper.html",
+        "renders_paper.ipynb",
+        "renders_paper.pdf",
     ]
     manifest = json.loads((out / "manifest.json").read_text())
     entry = manifest["reports"]["reads_data"]
@@ -50,7 +57,8 @@ def test_build_writes_notebooks_manifest_and_log(project):
         "data/schemas/sales.yaml",
     }
     assert entry["parameters"] == {"meeting": "2020-12"}
-    assert set(entry["seconds"]) == {"execute"}
+    assert set(entry["seconds"]) == {"execute", "html", "pdf"}
+    assert set(entry["outputs"]) == {"reads_data.ipynb", "reads_data.html", "reads_data.pdf"}
     assert manifest["tools"]["papermill"]
     assert "greets: execute done" in (out / "build.log").read_text()
 
@@ -108,7 +116,7 @@ def test_building_one_report_keeps_the_others_in_the_manifest(project):
     quiet_build(project)
     quiet_build(project, reports=["greets"])
     manifest = json.loads((project.output_dir("2020-12") / "manifest.json").read_text())
-    assert set(manifest["reports"]) == {"greets", "reads_data"}
+    assert set(manifest["reports"]) == {"greets", "reads_data", "renders_paper"}
 
 
 def test_unknown_report_is_refused(project):

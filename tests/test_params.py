@@ -12,7 +12,7 @@ def test_loads_the_meeting(project):
     config = load_meeting(project, "2020-12")
     assert config.params.meeting.date == dt.date(2020, 12, 17)
     assert config.params.meeting.time == "11:00"
-    assert list(config.params.reports) == ["greets", "reads_data"]
+    assert list(config.params.reports) == ["greets", "reads_data", "renders_paper"]
     assert config.notebook_parameters("greets") == {
         "meeting": "2020-12",
         "name": "Members",

@@ -7,7 +7,7 @@ from helpers import REPO
 
 def test_source_notebooks_are_stored_without_outputs():
     notebooks = sorted((REPO / "notebooks").glob("*.ipynb")) + sorted(
-        (REPO / "tests" / "fixtures").rglob("*.ipynb")
+        (REPO / "tests" / "fixtures" / "project" / "notebooks").glob("*.ipynb")
     )
     assert notebooks, "no notebooks found"
     dirty = [str(p) for p in notebooks if has_outputs(json.loads(p.read_text()))]

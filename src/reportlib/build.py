@@ -16,17 +16,22 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import psutil
 
-from reportlib import manifest
+from reportlib import manifest, render
 from reportlib.data import check_meeting_data
-from reportlib.exceptions import ExecutionError, ParamsError, Problem, ReportlibError
+from reportlib.exceptions import (
+    ExecutionError,
+    ParamsError,
+    Problem,
+    RenderError,
+    ReportlibError,
+)
 from reportlib.execute import Executed, execute_report
 from reportlib.files import build_lock, publish
 from reportlib.params import MeetingConfig, load_meeting
@@ -41,6 +46,7 @@ class Job:
     name: str
     config: MeetingConfig
     staging: Path
+    engine: str = "typst"  # the PDF route: typst or quarto
     executed: Executed | None = None
     stages: dict[str, float] = field(default_factory=dict)
     staged: dict[str, Path] = field(default_factory=dict)  # output file name -> staged path
@@ -51,10 +57,7 @@ class Job:
         return self.config.params.reports[self.name]
 
 
-#: Output formats after execution: name -> function writing the job's file(s) for it.
-Renderer = Callable[[Job], None]
-RENDERERS: dict[str, Renderer] = {}
-DEFAULT_FORMATS: tuple[str, ...] = ()
+DEFAULT_FORMATS = render.FORMATS
 
 
 @dataclass
@@ -100,22 +103,29 @@ def build(
     reports: Sequence[str] = (),
     formats: Sequence[str] | None = None,
     jobs: int | None = None,
+    engine: str = "auto",
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build ``meeting``'s reports (all, or those named) and update its manifest."""
     progress = progress or Progress()
     formats = tuple(DEFAULT_FORMATS if formats is None else formats)
-    unknown = [f for f in formats if f not in RENDERERS]
+    unknown = [f for f in formats if f not in render.FORMATS]
     if unknown:
-        raise ReportlibError(f"unknown output format(s) {unknown}; choose from {sorted(RENDERERS)}")
+        raise ReportlibError(
+            f"unknown output format(s) {unknown}; choose from {', '.join(render.FORMATS)}"
+        )
     config = check(project, meeting, reports)
+    try:
+        engine = render.pdf_engine(engine)
+    except ValueError as error:
+        raise ReportlibError(str(error)) from None
     names = list(reports) or list(config.params.reports)
     out_dir = project.output_dir(meeting)
     with build_lock(out_dir, meeting), _working_dir(project.root):
         progress.log_to(out_dir / "build.log")
         try:
             staging = Path(tempfile.mkdtemp(prefix="build-", dir=_staging_root(out_dir)))
-            work = [Job(n, config, staging / n) for n in names]
+            work = [Job(n, config, staging / n, engine) for n in names]
             try:
                 interrupted = _run(
                     work, formats, jobs or min(len(work), os.cpu_count() or 1), progress
@@ -235,21 +245,43 @@ def _run_stages(
         job.staged[f"{job.name}.failed.ipynb"] = staged_nb
         progress.error(str(job.error))
         return
-    nbformat.write(job.executed.notebook, staged_nb)
     job.staged[f"{job.name}.ipynb"] = staged_nb
+    if not formats:
+        return
+    try:
+        document = render.prepare(job.executed.notebook)
+    except ReportlibError as error:
+        job.error = RenderError(f"{job.name}: {shown}, {error}")
+        progress.error(str(job.error))
+        return
+    warnings = list(document.warnings)
+    values = render.context(job.config, job.name)
     for fmt in formats:
         if stop.is_set():
             return
+        path = job.staging / f"{job.name}.{fmt}"
         with progress.stage(job.name, fmt) as stage:
             try:
-                RENDERERS[fmt](job)
+                warnings += render.render(
+                    fmt,
+                    document,
+                    values,
+                    job.config.project.notebooks,
+                    path,
+                    engine=job.engine,
+                    executed=job.executed.notebook,
+                )
+                job.staged[path.name] = path
             except ReportlibError as error:
                 stage["failed"] = True
-                job.error = error
+                job.error = RenderError(f"{job.name}: {shown}, {fmt.upper()}: {error}")
         job.stages[fmt] = stage["seconds"]
         if job.error is not None:
-            progress.error(f"{job.name}: {job.error}")
+            progress.error(str(job.error))
             return
+    for message in dict.fromkeys(warnings):
+        progress.warning(f"{job.name}: {message}")
+        job.executed.warnings.append(message)
 
 
 def _finished(job: Job) -> bool:

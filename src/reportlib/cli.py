@@ -19,7 +19,7 @@ EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
 
 def _parser() -> argparse.ArgumentParser:
-    from reportlib import build
+    from reportlib.render import ENGINES, FORMATS
 
     parser = argparse.ArgumentParser(
         prog="reportlib",
@@ -48,10 +48,17 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         dest="formats",
         metavar="FORMAT",
-        choices=sorted(build.RENDERERS) or None,
+        choices=FORMATS,
         help="output format to render (repeat for several); default: "
-        f"{', '.join(build.DEFAULT_FORMATS) or 'none'}. The executed notebook is "
+        f"{' and '.join(FORMATS)}. The executed notebook is "
         "always kept.",
+    )
+    p.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="auto",
+        help="how PDFs are made: typst (built in), quarto (quarto render), or auto: "
+        "Quarto where it is installed, else Typst (default: auto)",
     )
     p.add_argument(
         "--jobs",
@@ -118,7 +125,14 @@ def _build(project, args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("error: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_USAGE
-    result = build(project, args.meeting, reports=args.report, formats=args.formats, jobs=args.jobs)
+    result = build(
+        project,
+        args.meeting,
+        reports=args.report,
+        formats=args.formats,
+        jobs=args.jobs,
+        engine=args.engine,
+    )
     where = os.path.relpath(result.output_dir)
     if result.interrupted:
         print(

@@ -1,9 +1,12 @@
 """Running one report notebook under Papermill.
 
 The build calls :func:`execute_report` from worker threads, one kernel per report.
-Before running, the notebook gets a trailing internal cell that reports which data
-files the kernel read; after running, internal cells are removed again so the kept
-notebook is the analyst's own plus papermill's injected parameters.
+Before running, the notebook gets internal cells: one first that sets up the kernel
+(:mod:`reportlib.kernel`), one before each Markdown cell with inline values
+(:mod:`reportlib.inline`), and one last that reports what the notebook read and
+warned (:mod:`reportlib.record`). After running, inline values are put into their
+Markdown cells and the internal cells are removed, so the kept notebook is the
+analyst's own plus papermill's injected parameters.
 """
 
 from __future__ import annotations
@@ -22,13 +25,14 @@ from nbformat import NotebookNode
 from papermill.exceptions import PapermillExecutionError
 from papermill.execute import ERROR_ANCHOR_MSG, ERROR_MARKER_TAG, ERROR_MESSAGE_TEMPLATE
 
-from reportlib import record
+from reportlib import inline, record
 from reportlib.exceptions import ExecutionError
 
 KERNEL = "python3"  # jupyter_client runs it with this process's interpreter: the project's venv
 INTERNAL_TAG = "reportlib-internal"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
+_SETUP_CELL = "import reportlib.kernel\nreportlib.kernel.setup()"
 _RECORD_CELL = f"""\
 import IPython.display as _rl_display
 import reportlib.record as _rl_record
@@ -56,10 +60,41 @@ def internal_cell(source: str, **metadata: Any) -> NotebookNode:
 
 def prepare(nb: NotebookNode) -> NotebookNode:
     """Number the analyst's cells (for error messages) and add the internal cells."""
-    for index, cell in enumerate(nb.cells, start=1):
-        cell.metadata.setdefault("reportlib", {})["cell"] = index
-    nb.cells.append(internal_cell(_RECORD_CELL))
+    cells = [internal_cell(_SETUP_CELL)]
+    for number, cell in enumerate(nb.cells, start=1):
+        cell.metadata.setdefault("reportlib", {})["cell"] = number
+        found = inline.expressions(cell.source) if cell.cell_type == "markdown" else []
+        if found:
+            # Errors in the internal cell are reported as errors of the Markdown cell.
+            cells.append(internal_cell(inline.cell_code(number, found), cell=number))
+        cells.append(cell)
+    cells.append(internal_cell(_RECORD_CELL))
+    nb.cells = cells
     return nb
+
+
+def finish(nb: NotebookNode) -> dict:
+    """Put inline values into their Markdown cells, drop internal cells, return the record."""
+    found: dict = {}
+    values: list[str] | None = None
+    kept = []
+    for cell in nb.cells:
+        if INTERNAL_TAG in cell.metadata.get("tags", []):
+            outputs = cell.get("outputs", [])
+            values = inline.values_from(outputs)
+            found = _record_from(outputs) or found
+            continue
+        if values is not None and cell.cell_type == "markdown":
+            exprs = inline.expressions(cell.source)
+            cell.metadata.reportlib["source"] = cell.source
+            cell.metadata.reportlib["inline"] = [
+                {"expr": e, "value": v} for e, v in zip(exprs, values, strict=True)
+            ]
+            cell.source = inline.substitute(cell.source, values)
+        values = None
+        kept.append(cell)
+    nb.cells = kept
+    return found
 
 
 def execute_report(
@@ -107,19 +142,17 @@ def execute_report(
         error = _error(report, shown, staged, "DeadKernelError", str(failure), mark=True)
     seconds = time.perf_counter() - started
     executed = nbformat.read(staged, as_version=4)
-    found = _collect_record(executed)
-    executed.cells = [c for c in executed.cells if INTERNAL_TAG not in c.metadata.get("tags", [])]
+    found = finish(executed)
+    nbformat.write(executed, staged)  # the kept notebook, failed or not, is the cleaned one
     warnings = found.get("warnings", []) + _stderr_warnings(executed)
     return Executed(executed, found.get("reads", {}), warnings, seconds, error)
 
 
-def _collect_record(nb: NotebookNode) -> dict:
-    for cell in nb.cells:
-        if INTERNAL_TAG in cell.metadata.get("tags", []):
-            for output in cell.get("outputs", []):
-                if record.MIME in output.get("data", {}):
-                    found = output.data[record.MIME]
-                    return json.loads(found) if isinstance(found, str) else dict(found)
+def _record_from(outputs: list) -> dict:
+    for output in outputs:
+        if record.MIME in output.get("data", {}):
+            found = output.data[record.MIME]
+            return json.loads(found) if isinstance(found, str) else dict(found)
     return {}
 
 

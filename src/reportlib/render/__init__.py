@@ -1,0 +1,95 @@
+"""Rendering an executed notebook as a board paper: HTML (nbconvert) and PDF (Typst).
+
+:func:`context` gathers what the templates show besides the notebook (front sheet,
+meeting, house style); :func:`render` writes one format to a file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportlib import __version__, style
+from reportlib.files import atomic_write
+
+if TYPE_CHECKING:
+    from reportlib.params import MeetingConfig
+    from reportlib.render.document import Document
+
+FORMATS = ("html", "pdf")
+ENGINES = ("auto", "typst", "quarto")
+
+
+def prepare(executed: Any) -> Document:
+    """The document both formats draw (see :mod:`reportlib.render.document`)."""
+    from reportlib.render.document import prepare
+
+    return prepare(executed)
+
+
+def context(config: MeetingConfig, report: str) -> dict[str, Any]:
+    """Values the templates show: the meeting, the report's front sheet, the house style."""
+    meeting = config.params.meeting
+    entry = config.params.reports[report]
+    return {
+        "lang": style.LANG,
+        "meeting": meeting.id,
+        "board": meeting.board,
+        "date": meeting.date.isoformat(),
+        "date_long": f"{meeting.date.day} {meeting.date:%B %Y}",
+        "title": entry.title,
+        "purpose": entry.purpose,
+        "summary": list(entry.summary),
+        "recommendations": list(entry.recommendations),
+        "actions": list(entry.actions),
+        "contact": entry.contact.model_dump() if entry.contact else None,
+        "style": style.css_variables(),
+        "generator": f"reportlib {__version__}",
+        "source": config.project.relative(config.notebook_path(report)),
+    }
+
+
+def pdf_engine(engine: str) -> str:
+    """``typst`` or ``quarto``: ``auto`` means Quarto where it is installed."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r}; choose from {', '.join(ENGINES)}")
+    if engine == "auto":
+        from reportlib.render import quarto
+
+        return "quarto" if quarto.executable() else "typst"
+    return engine
+
+
+def render(
+    fmt: str,
+    document: Document,
+    values: dict[str, Any],
+    notebooks_dir: Path,
+    path: Path,
+    *,
+    engine: str = "typst",
+    executed: Any = None,
+) -> list[str]:
+    """Write ``document`` as ``fmt`` to ``path``; return warnings about what it left out.
+
+    ``engine`` (``typst`` or ``quarto``, see :func:`pdf_engine`) picks the PDF route;
+    Quarto renders the ``executed`` notebook itself.
+    """
+    if fmt == "html":
+        from reportlib.render import html
+
+        atomic_write(path, html.render(document, values, notebooks_dir))
+        return []
+    if engine == "quarto":
+        import tempfile
+
+        from reportlib.render import quarto
+
+        with tempfile.TemporaryDirectory(prefix="reportlib-quarto-") as tmp:
+            atomic_write(path, quarto.render(executed, values, Path(tmp)))
+        return []
+    from reportlib.render import pdf
+
+    data, warnings = pdf.render(document, values, notebooks_dir)
+    atomic_write(path, data)
+    return warnings

@@ -1,0 +1,127 @@
+"""From an executed notebook to the document both renderers draw: no code, options applied.
+
+Shared by the HTML and PDF routes so that both show the same things:
+- code is never shown; Quarto cell options decide which outputs appear;
+- stderr (warnings) is left out unless a cell says ``warning: true``;
+- each cell is marked as body (numbered paragraphs) or appendix: appendices start at a
+  level-2 heading beginning "Appendix", in a Markdown cell or in Markdown output;
+- each figure carries its caption, alt text and id; a figure without alt text is a
+  warning, because a reader using a screen reader would get nothing from it.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+
+from nbformat import NotebookNode, v4
+
+from reportlib import cellopts
+from reportlib.exceptions import RenderError
+
+APPENDIX = re.compile(r"^##\s+Appendix\b", re.M)
+IMAGE_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
+# "…/ipykernel_1234/5678.py:4: UserWarning: text": the path names the kernel's process.
+_WARNING_LINE = re.compile(r"^\S.*?:\d+: (\w*Warning): (.*)$")
+_LOCAL_IMAGE = re.compile(r"!\[[^\]]*\]\((?!data:|attachment:)([^)\s]+)")
+
+
+@dataclass
+class Document:
+    """The notebook as the paper shows it, plus what the reader should be warned of."""
+
+    nb: NotebookNode
+    warnings: list[str] = field(default_factory=list)
+
+
+def prepare(executed: NotebookNode) -> Document:
+    """A copy of ``executed`` ready for rendering (the executed notebook is not changed)."""
+    nb = copy.deepcopy(executed)
+    warnings: list[str] = []
+    cells = []
+    section = "body"
+    for cell in nb.cells:
+        meta = cell.metadata.setdefault("reportlib", {})
+        number = meta.get("cell", "?")
+        if "papermill-error-cell-tag" in cell.metadata.get("tags", []):
+            continue
+        if cell.cell_type == "code":
+            if not _code_cell(cell, number, warnings):
+                continue
+        elif cell.cell_type == "markdown":
+            for path in _LOCAL_IMAGE.findall(cell.source):
+                if "://" in path:
+                    raise RenderError(
+                        f"Markdown cell {number} loads an image from {path}; "
+                        "papers may not load anything from outside the project: "
+                        "save the image in the project and refer to that file"
+                    )
+        elif cell.cell_type == "raw":
+            continue
+        if APPENDIX.search(_text_of(cell)):
+            section = "appendix"
+        meta["section"] = section
+        cells.append(cell)
+    nb.cells = cells
+    return Document(nb, warnings)
+
+
+def _code_cell(cell: NotebookNode, number, warnings: list[str]) -> bool:
+    """Apply the cell's options; False if the cell is left out of the paper entirely."""
+    try:
+        options = cellopts.parse(cell.source)
+    except cellopts.CellOptionsError as error:
+        raise RenderError(f"cell {number}: {error}") from None
+    for name in cellopts.unknown(options):
+        warnings.append(f"cell {number}: unknown cell option {name!r} ignored")
+    cell.source = ""  # papers never show code
+    cell.metadata.reportlib["options"] = {
+        k: v for k, v in options.items() if k in ("fig-cap", "fig-alt", "label", "tbl-cap")
+    }
+    if not options["include"]:
+        return False
+    if options["output"] is False:
+        cell.outputs = []
+        return True
+    outputs = []
+    for output in cell.outputs:
+        if output.output_type == "stream" and output.name == "stderr" and not options["warning"]:
+            continue
+        if output.output_type == "stream" and output.name == "stderr":
+            output = v4.new_output("stream", name="stderr", text=_warning_text(output.text))
+        elif output.output_type == "stream" and options["output"] == "asis":
+            output = v4.new_output("display_data", data={"text/markdown": output.text})
+        outputs.append(output)
+    cell.outputs = outputs
+    figures = [o for o in outputs if any(t in o.get("data", {}) for t in IMAGE_TYPES)]
+    label = options.get("label")
+    for index, output in enumerate(figures):
+        output.metadata.setdefault("reportlib", {}).update(
+            alt=options.get("fig-alt"),
+            caption=options.get("fig-cap"),
+            id=f"{label}-{index + 1}" if label and len(figures) > 1 else label,
+        )
+        if not options.get("fig-alt"):
+            warnings.append(
+                f"cell {number}: a figure has no alt text; add '#| fig-alt: ...' "
+                "saying what the chart shows"
+            )
+    return True
+
+
+def _warning_text(text: str) -> str:
+    """Python warnings as "Category: message", without the kernel's temporary file path.
+
+    The path differs from run to run, and a reader of the paper has no use for it.
+    """
+    found = [
+        f"{m.group(1)}: {m.group(2)}" for m in map(_WARNING_LINE.match, text.splitlines()) if m
+    ]
+    return "\n".join(found) + "\n" if found else text
+
+
+def _text_of(cell: NotebookNode) -> str:
+    if cell.cell_type == "markdown":
+        return cell.source
+    return "\n".join(str(o.get("data", {}).get("text/markdown", "")) for o in cell.outputs)

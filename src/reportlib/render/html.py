@@ -1,0 +1,120 @@
+"""HTML through nbconvert with reportlib's template (``templates/html/reportlib``).
+
+The template extends nbconvert's ``base`` template by configuration. The result is one
+self-contained file: styles inline, images as data URIs, and a Content Security
+Policy that forbids scripts and every request, so the page can load nothing at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from reportlib.exceptions import RenderError
+from reportlib.render.document import Document
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "html"
+_ACTIVE_TAGS = {
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "link",
+    "base",
+    "form",
+    "frame",
+    "frameset",
+    "audio",
+    "video",
+    "source",
+    "track",
+    "applet",
+    "portal",
+}
+_URL_ATTRS = {
+    "src",
+    "srcset",
+    "href",
+    "xlink:href",
+    "poster",
+    "data",
+    "action",
+    "formaction",
+    "background",
+    "cite",
+    "ping",
+    "manifest",
+}
+_CSS_FETCH = re.compile(r"url\(\s*[\"']?\s*(?!data:|#)|@import", re.I)
+
+
+class _Audit(HTMLParser):
+    """Collects everything in a page that would fetch or run something."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _ACTIVE_TAGS:
+            self.found.append(f"<{tag}>")
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            value = (value or "").strip()
+            if name.startswith("on"):
+                self.found.append(f"{tag} {name}=")
+            elif name in _URL_ATTRS and not value.startswith(("data:", "#")):
+                self.found.append(f"{tag} {name}={value[:80]!r}")
+            elif name == "style" and _CSS_FETCH.search(value):
+                self.found.append(f"{tag} style={value[:80]!r}")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False if tag == "style" else self._in_style
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style and _CSS_FETCH.search(data):
+            self.found.append("a stylesheet url() or @import")
+
+
+def data_uri(data: Any, mime: str) -> str:
+    """``data:`` URI for an output's image (SVG is text in notebooks, the rest base64)."""
+    if mime == "image/svg+xml":
+        data = base64.b64encode(str(data).encode("utf-8")).decode("ascii")
+    return f"data:{mime};base64,{''.join(str(data).split())}"
+
+
+def render(document: Document, context: dict[str, Any], notebooks_dir: Path) -> str:
+    """The paper as HTML text; :class:`RenderError` if anything could load from outside."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="reportlib",
+        extra_template_basedirs=[str(TEMPLATES)],
+        embed_images=True,  # Markdown images from the project become data URIs
+        anchor_link_text="",
+    )
+    exporter.register_filter("data_uri", data_uri)
+    resources = {"reportlib": context, "metadata": {"path": str(notebooks_dir)}}
+    try:
+        body, _ = exporter.from_notebook_node(document.nb, resources=resources)
+    except (ValueError, OSError) as error:  # e.g. an embedded image that is missing
+        raise RenderError(f"HTML: {error}") from None
+    check_self_contained(body)
+    return body
+
+
+def check_self_contained(page: str) -> None:
+    """Refuse a page with a script, an event handler, or any reference to another file or URL."""
+    audit = _Audit()
+    audit.feed(page)
+    audit.close()
+    if audit.found:
+        raise RenderError(
+            "the HTML would load or run something from outside the page "
+            f"({'; '.join(sorted(set(audit.found))[:5])}); papers must be self-contained: "
+            "show data as tables, text or figures, and write web addresses as plain text"
+        )

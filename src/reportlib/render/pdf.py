@@ -1,0 +1,220 @@
+"""PDF with no LaTeX, Quarto or browser: Markdown → pandoc → Typst → ``typst`` compiler.
+
+Both tools come from pip (``pypandoc-binary``, ``typst``), as does the font (the DejaVu
+family that matplotlib ships), so a PDF is the same on every machine. The Markdown is
+written here rather than by pandoc's ipynb reader, which drops HTML outputs and
+renumbers ordered lists: tables use their Markdown form, figures become Typst figures
+with alt text, and body paragraphs are numbered by ``paper.lua``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reportlib import inline, style
+from reportlib.exceptions import RenderError
+from reportlib.render.document import IMAGE_TYPES, Document
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "typst"
+EXTENSIONS = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpg"}
+_MD_IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)(\))")
+_LABEL = re.compile(r"[^A-Za-z0-9_:.-]")
+
+
+def typst_string(text: str) -> str:
+    """A Typst string literal for ``text``."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def timestamp(meeting_date: dt.date) -> int:
+    """The PDF's date: ``SOURCE_DATE_EPOCH`` if set, else the meeting date (reproducible)."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    return int(dt.datetime.combine(meeting_date, dt.time(), dt.UTC).timestamp())
+
+
+def to_markdown(document: Document, media: Path, notebooks_dir: Path) -> tuple[str, list[str]]:
+    """Pandoc Markdown for the document's body; images are written into ``media``."""
+    parts: list[str] = []
+    warnings: list[str] = []
+    for cell in document.nb.cells:
+        number = cell.metadata.reportlib.get("cell", "?")
+        if cell.cell_type == "markdown":
+            parts.append(_local_images(cell.source, media, notebooks_dir, number))
+            continue
+        options = cell.metadata.reportlib.get("options", {})
+        for index, output in enumerate(cell.outputs):
+            found = _output(output, options, media, f"cell{number}-{index}")
+            if found is None:
+                warnings.append(
+                    f"cell {number}: an output with only an HTML form is left out "
+                    "of the PDF; display it with reportlib.tables.Table or as text"
+                )
+            elif found:
+                parts.append(found)
+    return "\n\n".join(parts) + "\n", warnings
+
+
+def _output(output: Any, options: dict, media: Path, stem: str) -> str | None:
+    """Markdown for one output; '' if it shows nothing; None if it has no PDF form."""
+    if output.output_type == "stream":
+        return "```\n" + output.text.rstrip("\n") + "\n```"
+    if output.output_type not in ("display_data", "execute_result"):
+        return ""
+    data = output.get("data", {})
+    for mime in IMAGE_TYPES:
+        if mime in data:
+            return _figure(mime, data[mime], output.metadata.get("reportlib", {}), media, stem)
+    if "text/markdown" in data:
+        return _with_table_caption(str(data["text/markdown"]), options.get("tbl-cap"))
+    if "text/html" in data:
+        return None
+    if "text/plain" in data:
+        return "```\n" + str(data["text/plain"]).rstrip("\n") + "\n```"
+    return ""
+
+
+def _figure(mime: str, data: Any, meta: dict, media: Path, stem: str) -> str:
+    import base64
+
+    path = media / f"{stem}.{EXTENSIONS[mime]}"
+    raw = str(data).encode("utf-8") if mime == "image/svg+xml" else base64.b64decode(data)
+    path.write_bytes(raw)
+    args = [f'image("{path.name}", width: 100%, alt: {typst_string(meta.get("alt") or "")})']
+    if meta.get("caption"):
+        args.append(f"caption: {typst_string(meta['caption'])}")
+    label = f" <{_LABEL.sub('-', meta['id'])}>" if meta.get("id") else ""
+    return "```{=typst}\n#figure(" + ", ".join(args) + ")" + label + "\n```"
+
+
+def _with_table_caption(markdown: str, caption: str | None) -> str:
+    """Add a ``tbl-cap`` cell option as the pipe table's caption, unless it has one."""
+    if not caption or "\n: " in markdown or "|" not in markdown:
+        return markdown
+    table, sep, rest = markdown.partition("\n\n::: {.source}")
+    return f"{table.rstrip()}\n\n: {inline.escape(caption)}\n{sep}{rest}"
+
+
+def _local_images(text: str, media: Path, notebooks_dir: Path, number: Any) -> str:
+    """Copy images a Markdown cell refers to into ``media`` (they must be in the project)."""
+
+    def copy(match: re.Match) -> str:
+        target = match.group(2)
+        if target.startswith(("data:", "attachment:")):
+            return match.group(0)
+        source = (notebooks_dir / target).resolve()
+        if not source.is_relative_to(notebooks_dir.parent.resolve()) or not source.is_file():
+            raise RenderError(
+                f"Markdown cell {number} shows {target}, which is not a file in the project"
+            )
+        copied = media / f"md-{number}-{source.name}"
+        shutil.copyfile(source, copied)
+        return match.group(1) + copied.name + match.group(3)
+
+    return _MD_IMAGE.sub(copy, text)
+
+
+def front_matter(context: dict[str, Any]) -> str:
+    """YAML metadata for the template; text is escaped so it prints exactly as written."""
+    esc = inline.escape
+    meta = {
+        "title": esc(context["title"]),
+        "board": esc(context["board"]),
+        "date-long": esc(context["date_long"]),
+        "purpose": esc(context["purpose"]) if context["purpose"] else None,
+        "summary": [esc(s) for s in context["summary"]],
+        "recommendations": [esc(s) for s in context["recommendations"]],
+        "actions": [esc(s) for s in context["actions"]],
+        "contact": {k: esc(v) for k, v in context["contact"].items()}
+        if context["contact"]
+        else None,
+    }
+    return (
+        "---\n"
+        + yaml.safe_dump({k: v for k, v in meta.items() if v}, allow_unicode=True, sort_keys=True)
+        + "---\n\n"
+    )
+
+
+def template_variables(context: dict[str, Any]) -> dict[str, Any]:
+    """Values for the Typst template besides the front sheet: dates and house style."""
+    date = dt.date.fromisoformat(context["date"])
+    return {
+        "year": date.year,
+        "month": date.month,
+        "day": date.day,
+        "author": context["board"].replace('"', "'"),
+        **{f"style-{k}": v for k, v in style.typst_variables().items()},
+    }
+
+
+def typst_source(markdown: str, context: dict[str, Any]) -> str:
+    import pypandoc
+
+    variables = template_variables(context)
+    args = [
+        "--template",
+        str(TEMPLATES / "paper.typ"),
+        "--lua-filter",
+        str(TEMPLATES / "paper.lua"),
+        "--wrap=preserve",
+    ]
+    args += [f"--variable={k}:{v}" for k, v in variables.items()]
+    try:
+        source = pypandoc.convert_text(
+            front_matter(context) + markdown,
+            "typst",
+            format="markdown-smart-implicit_figures+raw_attribute",
+            extra_args=args,
+            sandbox=True,
+        )
+    except RuntimeError as error:
+        raise RenderError(f"pandoc could not convert the paper: {error}") from None
+    # House style: tables sit on the left margin, as in the board's papers.
+    return source.replace("align(center)[#table(", "[#table(")
+
+
+def compile_typst(source: str, folder: Path, date: dt.date) -> bytes:
+    """Compile Typst ``source`` whose images are in ``folder``: A4, tagged, reproducible."""
+    import typst
+
+    main = folder / "paper.typ"
+    main.write_text(source, encoding="utf-8")
+    try:
+        return typst.compile(
+            str(main),
+            root=str(folder),
+            font_paths=[str(style.font_dir())],
+            ignore_system_fonts=True,
+            timestamp=timestamp(date),
+            pdf_tags=True,
+        )
+    except (RuntimeError, ValueError, typst.TypstError) as error:
+        raise RenderError(f"Typst could not compile the paper: {_first_lines(error)}") from None
+
+
+def _first_lines(error: Exception, n: int = 6) -> str:
+    detail = [str(error), *(getattr(error, "hints", None) or [])]
+    if getattr(error, "diagnostic", None):
+        detail.append(str(error.diagnostic))
+    return "\n".join("\n".join(detail).splitlines()[:n])
+
+
+def render(
+    document: Document, context: dict[str, Any], notebooks_dir: Path
+) -> tuple[bytes, list[str]]:
+    """The paper as PDF bytes, and warnings about outputs the PDF cannot show."""
+    with tempfile.TemporaryDirectory(prefix="reportlib-pdf-") as tmp:
+        folder = Path(tmp)
+        markdown, warnings = to_markdown(document, folder, notebooks_dir)
+        source = typst_source(markdown, context)
+        pdf = compile_typst(source, folder, dt.date.fromisoformat(context["date"]))
+    return pdf, warnings

@@ -1,0 +1,86 @@
+"""The house style, in one place: fonts, colours, sizes and number formats.
+
+The HTML stylesheet and the Typst template take their values from here (see
+:func:`css_variables` and :func:`typst_variables`), and charts from
+:func:`apply_matplotlib`, so a new paper looks like the others by default.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: The UK Government Analysis Function's categorical palette, chosen for colour-blind
+#: readers and for contrast against white (each at least 3:1 for graphics).
+PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+TEXT = "#0B0C0C"
+MUTED = "#505A5F"  # 7:1 on white: secondary text such as sources and captions
+RULE = "#B1B4B6"
+ACCENT = PALETTE[0]
+LINK = "#1D70B8"
+
+#: Fonts: the PDF and the charts use DejaVu Sans, which matplotlib ships, so a pip
+#: install alone renders them identically everywhere; browsers use their own sans.
+PDF_FONT = "DejaVu Sans"
+WEB_FONTS = "Arial, 'Helvetica Neue', Helvetica, 'Liberation Sans', 'DejaVu Sans', sans-serif"
+BODY_SIZE_PT = 10.5
+CHART_WIDTH_IN, CHART_HEIGHT_IN = 6.3, 3.4
+LANG = "en-GB"
+
+
+def font_dir() -> Path:
+    """Folder of the DejaVu fonts that matplotlib ships (used by Typst)."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+def css_variables() -> dict[str, str]:
+    return {
+        "text": TEXT,
+        "muted": MUTED,
+        "rule": RULE,
+        "accent": ACCENT,
+        "link": LINK,
+        "fonts": WEB_FONTS,
+    }
+
+
+def typst_variables() -> dict[str, str]:
+    return {
+        "font": PDF_FONT,
+        "size": f"{BODY_SIZE_PT}pt",
+        "text": TEXT,
+        "muted": MUTED,
+        "rule": RULE,
+        "accent": ACCENT,
+    }
+
+
+def apply_matplotlib() -> None:
+    """Chart defaults: palette, font, sizes, light grid, no chart junk."""
+    import matplotlib
+    from cycler import cycler
+
+    matplotlib.rcParams.update(
+        {
+            "axes.prop_cycle": cycler(color=PALETTE),
+            "font.family": "sans-serif",
+            "font.sans-serif": [PDF_FONT],
+            "font.size": 9.5,
+            "axes.titlesize": 11,
+            "axes.titleweight": "bold",
+            "axes.titlelocation": "left",
+            "axes.labelcolor": TEXT,
+            "axes.edgecolor": RULE,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": False,
+            "text.color": TEXT,
+            "xtick.color": TEXT,
+            "ytick.color": TEXT,
+            "figure.figsize": (CHART_WIDTH_IN, CHART_HEIGHT_IN),
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "legend.frameon": False,
+        }
+    )

@@ -1,0 +1,131 @@
+"""Tables in the house style: captions, units, thousands separators, numbers right-aligned.
+
+``Table`` displays as accessible HTML (caption, header cells with scope) and as a
+Markdown pipe table (for the PDF). All text from data is escaped in both.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from reportlib.inline import escape
+
+
+def count(value: Any) -> str:
+    return f"{value:,.0f}"
+
+
+def money(value: Any) -> str:
+    return f"£{value:,.0f}"
+
+
+def one_dp(value: Any) -> str:
+    return f"{value:,.1f}"
+
+
+FORMATS: dict[str, Callable[[Any], str]] = {
+    "count": count,
+    "money": money,
+    "money_k": count,
+    "pct": one_dp,
+    "number": one_dp,
+    "text": str,
+}
+
+
+class Table:
+    """A DataFrame shown as a board-paper table.
+
+    ``formats`` maps a column to ``count``, ``money`` (£), ``money_k`` (£'000, the
+    units go in the column name), ``pct`` (one decimal place), ``number`` or ``text``;
+    unlisted numeric columns are ``count`` if whole and ``number`` otherwise.
+    """
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        caption: str | None = None,
+        *,
+        formats: Mapping[str, str] | None = None,
+        source: str | None = None,
+        total: bool = False,
+    ):
+        self.frame = frame
+        self.caption = caption
+        self.source = source if source is not None else frame.attrs.get("source")
+        self.formats = {c: (formats or {}).get(c) or _guess(frame[c]) for c in frame.columns}
+        self.total = total
+
+    def _cells(self) -> tuple[list[str], list[list[str]], list[bool]]:
+        numeric = [self.formats[c] not in ("text",) for c in self.frame.columns]
+        head = [str(c) for c in self.frame.columns]
+        rows = [
+            [_fmt(v, self.formats[c]) for c, v in zip(self.frame.columns, row, strict=True)]
+            for row in self.frame.itertuples(index=False)
+        ]
+        if self.total:
+            sums = ["Total"] + [
+                _fmt(self.frame[c].sum(), self.formats[c]) if numeric[i] else ""
+                for i, c in enumerate(self.frame.columns)
+                if i > 0
+            ]
+            rows.append(sums)
+        return head, rows, numeric
+
+    def _repr_html_(self) -> str:
+        head, rows, numeric = self._cells()
+
+        def cls(i: int) -> str:
+            return ' class="num"' if numeric[i] else ""
+
+        out = ['<table class="rl-table">']
+        if self.caption:
+            out.append(f"<caption>{html.escape(self.caption)}</caption>")
+        out.append(
+            "<thead><tr>"
+            + "".join(f'<th scope="col"{cls(i)}>{html.escape(h)}</th>' for i, h in enumerate(head))
+            + "</tr></thead><tbody>"
+        )
+        for r, row in enumerate(rows):
+            total = ' class="total"' if self.total and r == len(rows) - 1 else ""
+            cells = [f'<th scope="row"{cls(0)}>{html.escape(row[0])}</th>'] + [
+                f"<td{cls(i)}>{html.escape(v)}</td>" for i, v in enumerate(row) if i > 0
+            ]
+            out.append(f"<tr{total}>" + "".join(cells) + "</tr>")
+        out.append("</tbody></table>")
+        if self.source:
+            out.append(f'<p class="rl-source">Source: {html.escape(self.source)}</p>')
+        return "".join(out)
+
+    def _repr_markdown_(self) -> str:
+        head, rows, numeric = self._cells()
+
+        def line(cells: list[str]) -> str:
+            return "| " + " | ".join(escape(c) for c in cells) + " |"
+
+        out = [line(head), "|" + "|".join("---:" if n else ":---" for n in numeric) + "|"]
+        out += [line(r) for r in rows]
+        if self.caption:
+            out += ["", f": {escape(self.caption)}"]
+        if self.source:
+            out += ["", "::: {.source}", f"Source: {escape(self.source)}", ":::"]
+        return "\n".join(out) + "\n"
+
+
+def _guess(series: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        return "text"
+    if pd.api.types.is_integer_dtype(series):
+        return "count"
+    whole = series.dropna()
+    return "count" if len(whole) and (whole == whole.round()).all() else "number"
+
+
+def _fmt(value: Any, kind: str) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "\u2013"  # en dash: the house mark for "no figure"
+    return FORMATS[kind](value) if kind != "text" else str(value)

@@ -1,0 +1,334 @@
+"""Rendering: the fixture notebook renders_paper exercises every feature once."""
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import stat
+
+import nbformat
+import pypdf
+import pytest
+
+from reportlib.build import build
+from reportlib.exceptions import RenderError
+from reportlib.paths import Project
+from reportlib.progress import Progress
+from reportlib.render import document, pdf_engine, quarto
+from reportlib.render.html import check_self_contained
+
+from helpers import REPO
+
+FIXTURE = REPO / "tests" / "fixtures" / "project"
+
+
+def _build(root):
+    result = build(
+        Project(root),
+        "2020-12",
+        reports=["renders_paper"],
+        progress=Progress(io.StringIO(), tty=False),
+        engine="typst",
+    )
+    assert result.ok, [str(j.error) for j in result.failed]
+    return result
+
+
+@pytest.fixture(scope="module")
+def paper(tmp_path_factory):
+    """Build renders_paper once; return (output folder, html text, pdf reader, manifest)."""
+    root = tmp_path_factory.mktemp("render") / "project"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("outputs"))
+    result = _build(root)
+    out = result.output_dir
+    html = (out / "renders_paper.html").read_text()
+    reader = pypdf.PdfReader(out / "renders_paper.pdf")
+    manifest = json.loads((out / "manifest.json").read_text())["reports"]["renders_paper"]
+    return out, html, reader, manifest
+
+
+def pdf_text(reader):
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def struct_elements(reader):
+    """Every (type, alt) in the PDF's structure tree (the tags of a tagged PDF)."""
+    found, stack = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not hasattr(node, "get"):
+            continue
+        if "/S" in node:
+            found.append((str(node["/S"]), str(node.get("/Alt", ""))))
+        kids = node.get("/K")
+        if kids is not None:
+            stack.append(kids)
+    return found
+
+
+def test_inline_values_in_both_formats_and_their_source_kept(paper):
+    out, html, reader, _ = paper
+    assert "Sales in North came to £300k this year." in html
+    assert "Sales in North came to £300k this year." in pdf_text(reader)
+    executed = nbformat.read(out / "renders_paper.ipynb", as_version=4)
+    cell = next(c for c in executed.cells if "came to" in c.source)
+    assert cell.metadata.reportlib["inline"][1] == {"expr": 'f"£{total:,}k"', "value": "£300k"}
+    assert "`{python} region`" in cell.metadata.reportlib["source"]
+
+
+def test_no_code_in_either_format(paper):
+    _, html, reader, _ = paper
+    for text in (html, pdf_text(reader)):
+        assert "load_table" not in text and "import " not in text and "#|" not in text
+
+
+@pytest.mark.parametrize(
+    ("option", "present", "absent"),
+    [
+        ("include: false", [], ["left out entirely"]),
+        ("output: false", [], ["ran, output hidden"]),
+        ("warning (default false)", [], ["hidden warning"]),
+        ("warning: true", ["shown warning"], []),
+        ("output: asis", ["Printed as Markdown."], ["Printed **as"]),
+        ("fig-cap", ["Sales by region, 2020"], []),
+        ("tbl-cap", ["Sales by region (£'000)"], []),
+    ],
+)
+def test_cell_options_in_both_formats(paper, option, present, absent):
+    _, html, reader, _ = paper
+    text = pdf_text(reader)
+    html_text = html.replace("<strong>", "").replace("</strong>", "")
+    for words in present:
+        assert words in html_text.replace("&#x27;", "'"), option
+        assert words in text, option
+    for words in absent:
+        assert words not in html and words not in text, option
+
+
+def test_figure_alt_text_caption_and_label(paper):
+    _, html, reader, _ = paper
+    alt = "Bar chart: the South sold half as much again as the North."
+    assert '<figure class="rl-figure" id="fig-sales">' in html
+    assert f'<img alt="{alt}" src="data:image/svg+xml;base64,' in html
+    assert "<figcaption>Sales by region, 2020</figcaption>" in html
+    assert ("/Figure", alt) in struct_elements(reader)
+
+
+def test_real_table_in_both_formats(paper):
+    _, html, reader, _ = paper
+    assert '<th class="num" scope="col">amount</th>' in html
+    assert '<tr class="total"><th scope="row">Total</th><td class="num">300</td>' in html
+    assert "/Table" in {s for s, _ in struct_elements(reader)}
+    assert "North 120 40.0" in pdf_text(reader)
+    assert "Source: Fixture sales report, December 2020, Table 1" in pdf_text(reader)
+
+
+def test_paragraphs_are_numbered_across_headings_not_in_appendices(paper):
+    _, html, reader, _ = paper
+    text = pdf_text(reader)
+    assert "1. Sales in North" in text and "4. A closing paragraph." in text
+    assert "\nAn appendix paragraph" in text
+    assert 'class="rl-cell rl-appendix"' in html and "counter-increment: para" in html
+
+
+def test_pdf_pages_have_running_header_and_numbers(paper):
+    _, _, reader, _ = paper
+    assert len(reader.pages) == 2
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        assert text.startswith("Improvement and Innovation Board 17 December 2020"), text[:80]
+        assert text.rstrip().endswith(str(number))
+    mediabox = reader.pages[0].mediabox
+    assert (round(float(mediabox.width)), round(float(mediabox.height))) == (595, 842)  # A4
+
+
+def test_pdf_is_tagged_with_title_and_language(paper):
+    _, _, reader, _ = paper
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "en-GB"
+    assert reader.metadata.title == "Sales in 2020: <em>an update</em>"
+
+
+def test_hostile_strings_are_escaped(paper):
+    _, html, _, _ = paper
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in html
+    assert "<script" not in html and "<img src=x" not in html and "<em>an update" not in html
+    check_self_contained(html)
+
+
+def test_html_is_self_contained(paper):
+    _, html, _, _ = paper
+    assert "http://" not in html and "https://" not in html
+    assert "default-src 'none'" in html
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<script>x()</script>",
+        '<img src="https://example.org/x.png">',
+        '<p onclick="x()">a</p>',
+        '<a href="https://example.org">a</a>',
+        '<div style="background: url(http://x/y)">',
+        '<style>@import "x.css";</style>',
+        '<img src="local.png">',
+        '<a href="&#106;avascript:alert(1)">a</a>',
+        '<link rel="stylesheet" href="x.css">',
+    ],
+)
+def test_self_contained_check_refuses_anything_that_loads_or_runs(page):
+    with pytest.raises(RenderError, match="self-contained"):
+        check_self_contained(f"<html><body>{page}</body></html>")
+
+
+def test_manifest_records_render_stages(paper):
+    *_, manifest = paper
+    assert set(manifest["seconds"]) == {"execute", "html", "pdf"}
+    assert set(manifest["outputs"]) == {
+        "renders_paper.ipynb",
+        "renders_paper.html",
+        "renders_paper.pdf",
+    }
+    assert any("shown warning" in w for w in manifest["warnings"])
+
+
+def test_two_builds_give_identical_bytes(paper, tmp_path):
+    out, *_ = paper
+    root = tmp_path / "again"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("outputs"))
+    again = _build(root).output_dir
+    for name in ("renders_paper.html", "renders_paper.pdf"):
+        first = hashlib.sha256((out / name).read_bytes()).hexdigest()
+        second = hashlib.sha256((again / name).read_bytes()).hexdigest()
+        assert first == second, name
+
+
+def test_figure_without_alt_text_is_a_warning():
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "#| fig-cap: A chart",
+                outputs=[
+                    nbformat.v4.new_output(
+                        "display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "fig"}
+                    )
+                ],
+            )
+        ]
+    )
+    nb.cells[0].metadata.reportlib = {"cell": 4}
+    assert document.prepare(nb).warnings == [
+        "cell 4: a figure has no alt text; add '#| fig-alt: ...' saying what the chart shows"
+    ]
+
+
+def test_invalid_cell_options_name_the_cell():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("#| fig-alt: a: b\nx = 1")])
+    nb.cells[0].metadata.reportlib = {"cell": 7}
+    with pytest.raises(RenderError, match="cell 7: cell options are not valid YAML"):
+        document.prepare(nb)
+
+
+def test_remote_images_in_markdown_are_refused():
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("![logo](https://example.org/logo.png)")]
+    )
+    nb.cells[0].metadata.reportlib = {"cell": 2}
+    with pytest.raises(RenderError, match="Markdown cell 2 loads an image from https://"):
+        document.prepare(nb)
+
+
+def test_quarto_command_line(tmp_path):
+    command = quarto.command(
+        "/opt/quarto/bin/quarto", tmp_path / "paper.ipynb", tmp_path / "paper-metadata.yml"
+    )
+    assert command == [
+        "/opt/quarto/bin/quarto",
+        "render",
+        "paper.ipynb",
+        "--to",
+        "typst",
+        "--no-execute",
+        "--metadata-file",
+        "paper-metadata.yml",
+        "--output",
+        "paper.pdf",
+    ]
+
+
+def test_quarto_metadata_uses_the_house_template():
+    values = {
+        "title": "T",
+        "board": "B",
+        "date_long": "1 May 2021",
+        "date": "2021-05-01",
+        "purpose": "",
+        "summary": [],
+        "recommendations": [],
+        "actions": [],
+        "contact": None,
+    }
+    meta = quarto.metadata(values)
+    assert meta["template"].endswith("templates/typst/paper.typ")
+    assert meta["filters"][0].endswith("templates/typst/paper.lua")
+    assert (meta["echo"], meta["warning"], meta["year"], meta["title"]) == (False, False, 2021, "T")
+
+
+def test_quarto_missing_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setattr(quarto.shutil, "which", lambda _: None)
+    assert pdf_engine("auto") == "typst"
+    with pytest.raises(
+        RenderError, match="'quarto' is not on PATH: install Quarto, or build with --engine typst"
+    ):
+        quarto.render(nbformat.v4.new_notebook(), {}, tmp_path)
+
+
+def _fake_quarto(tmp_path, script):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    exe = bin_dir / "quarto"
+    exe.write_text("#!/bin/sh\n" + script)
+    exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
+    return bin_dir
+
+
+def test_quarto_failure_shows_its_output(monkeypatch, tmp_path):
+    bin_dir = _fake_quarto(tmp_path, 'echo "ERROR: template not found" >&2\nexit 3\n')
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    assert pdf_engine("auto") == "quarto"
+    values = {
+        "title": "T",
+        "board": "B",
+        "date_long": "1 May",
+        "date": "2021-05-01",
+        "purpose": "",
+        "summary": [],
+        "recommendations": [],
+        "actions": [],
+        "contact": None,
+    }
+    with pytest.raises(RenderError, match=r"(?s)quarto render failed \(exit 3\).*template not"):
+        quarto.render(nbformat.v4.new_notebook(), values, tmp_path)
+
+
+@pytest.mark.skipif(shutil.which("quarto") is None, reason="Quarto is not installed here")
+def test_real_quarto_renders_the_paper(tmp_path):
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("outputs"))
+    result = build(
+        Project(root),
+        "2020-12",
+        reports=["renders_paper"],
+        formats=["pdf"],
+        engine="quarto",
+        progress=Progress(io.StringIO(), tty=False),
+    )
+    assert result.ok, [str(j.error) for j in result.failed]
+    text = pdf_text(pypdf.PdfReader(result.output_dir / "renders_paper.pdf"))
+    assert "Sales in North came to £300k this year." in text
