@@ -8,10 +8,11 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv report test lint lab clean bench
+.PHONY: help venv report review test lint lab clean bench
 
 help: ## List the targets
-	@echo "make report MEETING=YYYY-MM   build that meeting's papers into outputs/MEETING/ (ARGS=... passes options to 'reportlib build')"
+	@echo "make report MEETING=YYYY-MM   build that meeting's papers, agenda pack and review page into outputs/MEETING/ (ARGS=... passes options to 'reportlib build')"
+	@echo "make review MEETING=YYYY-MM   remake the review page and serve outputs/MEETING/ at http://127.0.0.1:8000/ (ARGS='--port N')"
 	@echo "make test                     lint, then run the test suite"
 	@echo "make lint                     ruff over code and notebooks"
 	@echo "make lab                      JupyterLab in the project's environment"
@@ -30,6 +31,10 @@ venv: $(STAMP)
 report: $(STAMP)
 	@test -n "$(MEETING)" || { echo "make report: say which meeting, e.g. make report MEETING=2020-12" >&2; exit 2; }
 	$(BIN)/reportlib build $(MEETING) $(ARGS)
+
+review: $(STAMP)
+	@test -n "$(MEETING)" || { echo "make review: say which meeting, e.g. make review MEETING=2020-12" >&2; exit 2; }
+	$(BIN)/reportlib review $(MEETING) $(ARGS)
 
 test: lint
 	$(BIN)/python -m pytest $(ARGS)

@@ -272,7 +272,7 @@ def test_quarto_metadata_uses_the_house_template():
         "summary": [],
         "recommendations": [],
         "actions": [],
-        "contact": None,
+        "contacts": [],
     }
     meta = quarto.metadata(values)
     assert meta["template"].endswith("templates/typst/paper.typ")
@@ -311,7 +311,7 @@ def test_quarto_failure_shows_its_output(monkeypatch, tmp_path):
         "summary": [],
         "recommendations": [],
         "actions": [],
-        "contact": None,
+        "contacts": [],
     }
     with pytest.raises(RenderError, match=r"(?s)quarto render failed \(exit 3\).*template not"):
         quarto.render(nbformat.v4.new_notebook(), values, tmp_path)

@@ -132,6 +132,8 @@ def build(
                 )
                 entries = {j.name: _publish(j, out_dir) for j in work if _finished(j)}
                 manifest.write(out_dir / "manifest.json", meeting, project.root, entries)
+                if not interrupted:
+                    _assemble(config, out_dir, formats, progress)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
                 with contextlib.suppress(OSError):
@@ -255,7 +257,12 @@ def _run_stages(
         progress.error(str(job.error))
         return
     warnings = list(document.warnings)
-    values = render.context(job.config, job.name)
+    try:
+        values = render.context(job.config, job.name, job.executed.front)
+    except ValueError as error:  # pydantic: a contact the notebook recorded is malformed
+        job.error = RenderError(f"{job.name}: {shown}, front sheet: {error}")
+        progress.error(str(job.error))
+        return
     for fmt in formats:
         if stop.is_set():
             return
@@ -341,3 +348,37 @@ def _error_entry(error: ReportlibError) -> dict[str, Any]:
             "evalue": error.evalue,
         }
     return {"message": str(error)}
+
+
+def _assemble(
+    config: MeetingConfig, out_dir: Path, formats: tuple[str, ...], progress: Progress
+) -> None:
+    """The agenda pack (when PDFs are made) and the review page, for a meeting with an agenda.
+
+    They are made even when reports failed (the pack shows a sheet in place of each
+    failed paper). A pack that cannot be made is shown on the review page, then raised.
+    """
+    if config.params.agenda is None:
+        progress.info(
+            f"{config.project.relative(config.path)} has no agenda: "
+            "no agenda pack or review page (see the README)"
+        )
+        return
+    from reportlib import pack, review
+
+    failure: ReportlibError | None = None
+    if "pdf" in formats:
+        with progress.stage("pack", "assemble") as stage:
+            try:
+                made = pack.assemble(config, out_dir)
+            except ReportlibError as error:
+                stage["failed"] = True
+                failure = error
+        if failure is None:
+            for message in made.warnings:
+                progress.warning(f"pack: {message}")
+            progress.info(f"pack: {config.project.relative(made.path)}, {made.info['pages']} pages")
+    page = review.write(config, out_dir, str(failure) if failure else None)
+    progress.info(f"review page: {config.project.relative(page)}")
+    if failure is not None:
+        raise failure

@@ -17,6 +17,31 @@ from reportlib.paths import find_project
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
+BUILD_EPILOG = """\
+what a build writes to outputs/MEETING/:
+  <report>.ipynb, .html, .pdf   each report: executed notebook and its paper
+  <report>.failed.ipynb         only after a failure, with the failing cell marked
+  manifest.json, build.log      what was built from what, and the build's log
+  pack.pdf                      the public agenda pack: cover, notices, membership, the
+                                agenda with page ranges counted from the rendered papers,
+                                then the papers in agenda order, paged from 1, with
+                                bookmarks; a confidential item shows Document is
+                                Restricted sheets (made when PDFs are, and the params
+                                file has an 'agenda:')
+  confidential/pack-confidential.pdf
+                                the full pack, only when every confidential item's
+                                document is in data/MEETING/confidential/ (never in git);
+                                otherwise the build warns that it was not made
+  pack.json                     each agenda item's pages in the pack
+  index.html                    the review page: every item's status, warnings, build
+                                time, links, and key figures beside last meeting's
+
+A report that fails does not stop the others; the pack shows a 'Paper not available'
+sheet in its place, the review page shows the failing cell, and the build exits 1.
+A supplied document named in the agenda but missing stops the build before anything
+runs. Serve the review page with: reportlib review MEETING
+"""
+
 
 def _parser() -> argparse.ArgumentParser:
     from reportlib.render import ENGINES, FORMATS
@@ -31,9 +56,11 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "build",
-        help="run a meeting's notebooks and render its papers",
+        help="run a meeting's notebooks and render its papers, the pack and the review page",
         description="Run each report notebook of MEETING with the parameters in "
         "params/MEETING.yaml and write the results to outputs/MEETING/.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=BUILD_EPILOG,
     )
     p.add_argument("meeting", metavar="MEETING", help="meeting id, e.g. 2020-12")
     p.add_argument(
@@ -70,6 +97,19 @@ def _parser() -> argparse.ArgumentParser:
 
     commands.add_parser("list", help="list the meetings and their reports")
 
+    p = commands.add_parser(
+        "review",
+        help="write a meeting's review page again and serve it on this machine",
+        description="Write outputs/MEETING/index.html again from what the last build left "
+        "(no notebook runs), then serve outputs/MEETING/ at http://127.0.0.1:PORT/ until "
+        "Ctrl-C. The server listens on this machine only.",
+    )
+    p.add_argument("meeting", metavar="MEETING")
+    p.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
+    p.add_argument(
+        "--no-serve", action="store_true", help="only write the page and print where it is"
+    )
+
     p = commands.add_parser("check", help="validate a meeting's parameters and data; run nothing")
     p.add_argument("meeting", metavar="MEETING")
     return parser
@@ -83,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list(project)
         if args.command == "check":
             return _check(project, args.meeting)
+        if args.command == "review":
+            return _review(project, args)
         return _build(project, args)
     except ReportlibError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -116,6 +158,30 @@ def _check(project, meeting: str) -> int:
         f"{meeting}: parameters and data are valid "
         f"({len(config.params.reports)} reports: {', '.join(config.params.reports)})"
     )
+    return 0
+
+
+def _review(project, args: argparse.Namespace) -> int:
+    from reportlib import review
+    from reportlib.params import load_meeting
+
+    config = load_meeting(project, args.meeting)
+    out_dir = project.output_dir(args.meeting)
+    if config.params.agenda is None:
+        raise ReportlibError(
+            f"{project.relative(config.path)} has no agenda, so the meeting has no review "
+            "page; add 'agenda:' (see the README) and build it"
+        )
+    if not (out_dir / "manifest.json").is_file():
+        raise ReportlibError(
+            f"meeting {args.meeting} has not been built yet; run "
+            f"'make report MEETING={args.meeting}' first"
+        )
+    page = review.write(config, out_dir)
+    print(os.path.relpath(page))
+    if args.no_serve:
+        return 0
+    review.serve(out_dir, args.port)
     return 0
 
 

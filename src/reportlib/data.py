@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from reportlib import record
 from reportlib.exceptions import DataError, Problem
 from reportlib.paths import Project, find_project
 from reportlib.schema import Schema, load_schema, validate
-from reportlib.yamlfile import load_yaml
+from reportlib.yamlfile import YamlDocument, load_yaml
 
 
 def sha256(data: bytes) -> str:
@@ -59,11 +60,14 @@ def load_table(name: str, meeting: str, *, project: Project | None = None) -> pd
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise DataError([Problem(shown, f"cannot be read as CSV: {error}")]) from None
     table = validate(raw, schema, shown)
+    source, short = sources(name, meeting, project)
     table.attrs.update(
         dataset=name,
+        schema=schema,
         title=schema.title,
         units=schema.units,
-        source=source_of(name, meeting, project=project),
+        source=source,
+        source_short=short,
     )
     return table
 
@@ -72,19 +76,27 @@ def load_text(name: str, meeting: str, *, project: Project | None = None) -> Any
     """The YAML file ``data/<meeting>/<name>.yaml`` (structured words for the meeting)."""
     project = project or find_project()
     path = project.data_dir(meeting) / f"{name}.yaml"
-    _read(project, path, f"meeting {meeting} needs {name!r}; add the file")
-    return load_yaml(path, project.relative(path)).data
+    return read_yaml(project, path, f"meeting {meeting} needs {name!r}; add the file").data
 
 
-def source_of(name: str, meeting: str, *, project: Project | None = None) -> str:
-    """ "Document, section" for a dataset, from ``data/<meeting>/sources.yaml``."""
-    project = project or find_project()
+def read_yaml(project: Project, path: Path, what: str) -> YamlDocument:
+    """A project YAML file, its read recorded; ``what`` says what to do if it is missing."""
+    _read(project, path, what)
+    return load_yaml(path, project.relative(path))
+
+
+def sources(name: str, meeting: str, project: Project) -> tuple[str, str]:
+    """The dataset's full source line, and a short one for under a chart.
+
+    The short one keeps the section's first two parts ("Item 8, Business plan …").
+    """
     path = project.data_dir(meeting) / "sources.yaml"
     if not path.is_file():
-        return ""
-    _read(project, path, "")
-    entry = (load_yaml(path, project.relative(path)).data or {}).get(name) or {}
-    return ", ".join(str(entry[k]) for k in ("document", "section") if entry.get(k))
+        return "", ""
+    entry = (read_yaml(project, path, "").data or {}).get(name) or {}
+    document, section = entry.get("document"), str(entry.get("section") or "")
+    short = ", ".join(re.sub(r"\s*\([^)]*\)", "", section).split(", ")[:2])
+    return tuple(", ".join(str(v) for v in (document, s) if v) for s in (section, short))
 
 
 def check_meeting_data(project: Project, meeting: str) -> list[str]:

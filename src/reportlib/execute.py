@@ -47,6 +47,7 @@ class Executed:
     notebook: NotebookNode
     reads: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    front: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     error: ExecutionError | None = None
 
@@ -94,6 +95,10 @@ def finish(nb: NotebookNode) -> dict:
         values = None
         kept.append(cell)
     nb.cells = kept
+    # Kept with the notebook, so that it can be rendered and reviewed again on its own.
+    for key in ("front", "key_figures"):
+        if found.get(key):
+            nb.metadata.setdefault("reportlib", {})[key] = found[key]
     return found
 
 
@@ -145,7 +150,9 @@ def execute_report(
     found = finish(executed)
     nbformat.write(executed, staged)  # the kept notebook, failed or not, is the cleaned one
     warnings = found.get("warnings", []) + _stderr_warnings(executed)
-    return Executed(executed, found.get("reads", {}), warnings, seconds, error)
+    return Executed(
+        executed, found.get("reads", {}), warnings, found.get("front", {}), seconds, error
+    )
 
 
 def _record_from(outputs: list) -> dict:

@@ -15,7 +15,9 @@ from typing import Any
 
 MIME = "application/vnd.reportlib.inline+json"
 EXPRESSION = re.compile(r"`\{python\}\s+([^`]+?)\s*`")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
+# Every character pandoc or mistune could read as markup, including ^ (superscript),
+# @ (citation) and : (fenced divs, definition lists).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$^@:])")
 
 
 def expressions(text: str) -> list[str]:

@@ -10,10 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from reportlib.exceptions import ParamsError, Problem
 from reportlib.notebook import Parameter, declared_parameters, fits
@@ -22,6 +30,11 @@ from reportlib.yamlfile import YamlDocument, load_yaml
 
 #: Parameters every report notebook receives from the build, whatever the YAML says.
 BUILD_PARAMETERS = ("meeting",)
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+#: Where an agenda item's document lives, under ``data/<meeting>/``.
+SUPPLIED_DIR, CONFIDENTIAL_DIR = "supplied", "confidential"
+DOCUMENT_TYPES = (".pdf", ".md")
 
 
 class _Model(BaseModel):
@@ -49,7 +62,7 @@ class Meeting(_Model):
     @field_validator("time")
     @classmethod
     def _time(cls, value: str) -> str:
-        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+        if not _TIME.fullmatch(value):
             raise ValueError("write the start time as HH:MM on the 24-hour clock, e.g. '11:00'")
         return value
 
@@ -68,11 +81,155 @@ class Report(_Model):
     parameters: dict[str, Any] = {}
 
 
+class AgendaItem(_Model):
+    """One row of the agenda: a group heading, or a numbered item with at most one paper.
+
+    ``report`` is a paper built by a notebook; ``supplied`` a document someone else wrote
+    (``data/<meeting>/supplied/``); ``confidential`` a document kept out of git
+    (``data/<meeting>/confidential/``) that the public pack replaces by a *Document is
+    Restricted* sheet; ``verbal`` an update given at the meeting, with no paper. An item
+    with none of them (welcome, any other business) has no paper either.
+    """
+
+    title: str | None = Field(None, min_length=1)
+    heading: str | None = Field(None, min_length=1)
+    report: str | None = None
+    supplied: str | None = None
+    confidential: str | None = None
+    verbal: bool = False
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> AgendaItem:
+        papers = [k for k in ("report", "supplied", "confidential") if getattr(self, k)]
+        papers += ["verbal"] if self.verbal else []
+        if self.heading is not None:
+            if self.title is not None or papers:
+                raise ValueError(
+                    "a heading row takes only 'heading'; put the item on a row of its own"
+                )
+            return self
+        if len(papers) > 1:
+            raise ValueError(
+                f"an item has at most one of report, supplied, confidential, verbal "
+                f"(this one has {' and '.join(papers)}); split it into two items"
+            )
+        if self.title is None and not self.report:
+            raise ValueError("an item needs a 'title' (or a 'report', whose title it takes)")
+        return self
+
+    @field_validator("supplied", "confidential")
+    @classmethod
+    def _document(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        path = PurePosixPath(value)
+        if path.is_absolute() or ".." in path.parts or "\\" in value:
+            raise ValueError(
+                "name the document by its file name inside the meeting's folder "
+                "(e.g. boards_improvement_activity.md), without '..' or a leading '/'"
+            )
+        if path.suffix.lower() not in DOCUMENT_TYPES:
+            raise ValueError(
+                f"a document must be a PDF (.pdf) or Markdown (.md) file, not {value!r}"
+            )
+        return value
+
+    @property
+    def kind(self) -> str:
+        """heading, report, supplied, confidential, verbal or none."""
+        if self.heading is not None:
+            return "heading"
+        for kind in ("report", "supplied", "confidential"):
+            if getattr(self, kind):
+                return kind
+        return "verbal" if self.verbal else "none"
+
+
+class Member(_Model):
+    """A board member or substitute as the membership page lists them."""
+
+    name: str = Field(min_length=1)
+    role: str | None = Field(None, description="Chairman, Vice-Chair, Deputy Chair, Observer …")
+    authority: str | None = None
+
+
+class Group(_Model):
+    """A political group's seats on the board (the seat count is counted, not typed)."""
+
+    name: str = Field(min_length=1)
+    members: list[Member] = Field(min_length=1)
+    substitutes: list[Member] = []
+
+
+class Membership(_Model):
+    title: str = Field(min_length=1, description="e.g. Membership 2020/2021")
+    groups: list[Group] = Field(min_length=1)
+    observers: list[Member] = Field([], description="independent observers")
+
+
+class GroupOffice(_Model):
+    group: str = Field(min_length=1)
+    phone: str
+    email: str = Field(pattern=_EMAIL)
+
+
+class NoticeContact(_Model):
+    name: str = Field(min_length=1)
+    email: str = Field(pattern=_EMAIL)
+    phone: str = ""
+
+
+class Notice(_Model):
+    """A notice in the pack: a heading, and text, group offices or a contact."""
+
+    heading: str = Field(min_length=1)
+    text: list[str] = Field([], description="a paragraph, or a list of paragraphs")
+    offices: list[GroupOffice] = []
+    contact: NoticeContact | None = None
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _paragraphs(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Notice:
+        if not (self.text or self.offices or self.contact):
+            raise ValueError("a notice needs 'text', 'offices' or 'contact'")
+        return self
+
+
+class NextMeeting(_Model):
+    date: dt.date
+    time: str | None = Field(None, description="24-hour start time, HH:MM")
+    note: str = Field("", description="e.g. tbc")
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, value: str | None) -> str | None:
+        if value is not None and not _TIME.fullmatch(value):
+            raise ValueError("write the start time as HH:MM on the 24-hour clock, e.g. '11:00'")
+        return value
+
+
+class FrontMatter(_Model):
+    """What the agenda pack shows before the agenda: cover, notices, membership."""
+
+    to: str = Field("", description="the cover's 'To:' line")
+    cc: str = Field("", description="the cover's 'cc:' line")
+    notices: list[Notice] = []
+    membership: Membership | None = None
+    next_meeting: NextMeeting | None = None
+
+
 class MeetingParams(_Model):
     """The whole of ``params/<meeting>.yaml``."""
 
     meeting: Meeting
     reports: dict[str, Report] = Field(min_length=1)
+    #: The agenda in order; a meeting with one gets an agenda pack and a review page.
+    agenda: list[AgendaItem] | None = Field(None, min_length=1)
+    front_matter: FrontMatter = FrontMatter()
 
 
 @dataclass(frozen=True)
@@ -96,9 +253,40 @@ class MeetingConfig:
         """What the build injects into the report's notebook."""
         return {"meeting": self.id, **self.params.reports[report].parameters}
 
+    def numbered_agenda(self) -> list[tuple[int | None, AgendaItem]]:
+        """The agenda's rows with their item numbers (None for a heading)."""
+        rows: list[tuple[int | None, AgendaItem]] = []
+        number = 0
+        for item in self.params.agenda or []:
+            if item.heading is None:
+                number += 1
+            rows.append((None if item.heading is not None else number, item))
+        return rows
+
+    def item_title(self, item: AgendaItem) -> str:
+        """The item's title on the agenda: its own, else its report's."""
+        if item.title:
+            return item.title
+        if item.report:
+            return self.params.reports[item.report].title
+        return item.heading or ""
+
+    def document_path(self, item: AgendaItem) -> Path:
+        """Where a supplied or confidential item's document is (it may not exist)."""
+        return document_path(self.project, self.id, item)
+
 
 def notebook_path(project: Project, name: str, report: Report) -> Path:
     return project.notebook(report.notebook or f"{name}.ipynb")
+
+
+def document_path(project: Project, meeting: str, item: AgendaItem) -> Path:
+    """``data/<meeting>/supplied/<file>`` or ``data/<meeting>/confidential/<file>``."""
+    folder = SUPPLIED_DIR if item.supplied else CONFIDENTIAL_DIR
+    name = item.supplied or item.confidential
+    if name is None:
+        raise ValueError(f"agenda item {item.title!r} has no document")
+    return project.data_dir(meeting) / folder / name
 
 
 def load_meeting(project: Project, meeting: str) -> MeetingConfig:
@@ -138,6 +326,8 @@ def load_meeting(project: Project, meeting: str) -> MeetingConfig:
     declared: dict[str, dict[str, Parameter]] = {}
     for name, report in params.reports.items():
         problems += _check_report(project, shown, document, name, report, declared)
+    if params.agenda is not None:
+        problems += _check_agenda(project, shown, document, params)
     if problems:
         raise ParamsError(problems)
     return MeetingConfig(project, path, params, document, declared)
@@ -215,6 +405,80 @@ def _check_report(
                     f"default is {want} {found[pname].default!r}",
                     pkey,
                     document.line(loc),
+                )
+            )
+    return problems
+
+
+def _check_agenda(
+    project: Project, shown: str, document: YamlDocument, params: MeetingParams
+) -> list[Problem]:
+    """Every report is on the agenda once; every supplied document exists and reads."""
+    from reportlib import supplied
+
+    problems: list[Problem] = []
+    placed: dict[str, int] = {}
+    for index, item in enumerate(params.agenda or []):
+        loc = ("agenda", index)
+        if item.report:
+            key, line = f"agenda.{index}.report", document.line((*loc, "report"))
+            if item.report not in params.reports:
+                problems.append(
+                    Problem(
+                        shown,
+                        f"{item.report!r} is not one of this meeting's reports "
+                        f"({', '.join(params.reports)}); add it under 'reports:' or "
+                        "correct the name",
+                        key,
+                        line,
+                    )
+                )
+            elif item.report in placed:
+                problems.append(
+                    Problem(
+                        shown,
+                        f"{item.report!r} is already on the agenda (agenda.{placed[item.report]}); "
+                        "a paper appears once",
+                        key,
+                        line,
+                    )
+                )
+            placed.setdefault(item.report, index)
+        name = item.supplied or item.confidential
+        if name is None:
+            continue
+        kind = "supplied" if item.supplied else "confidential"
+        key, line = f"agenda.{index}.{kind}", document.line((*loc, kind))
+        path = document_path(project, params.meeting.id, item)
+        rel = project.relative(path)
+        if not path.is_file():
+            if item.supplied:  # a confidential document is optional: never in git
+                problems.append(
+                    Problem(
+                        shown,
+                        f"names the document {rel}, which does not exist; put the "
+                        "document there, or correct the file name",
+                        key,
+                        line,
+                    )
+                )
+            continue
+        try:
+            if path.suffix.lower() == ".md":
+                supplied.read_markdown(path, rel)
+            else:
+                supplied.pdf_pages(path, rel)
+        except ParamsError as error:
+            problems += error.problems
+    for name in params.reports:
+        if name not in placed:
+            problems.append(
+                Problem(
+                    shown,
+                    f"is not on the agenda; add an item with 'report: {name}' "
+                    "where the paper belongs",
+                    f"reports.{name}",
+                    document.line(("reports", name)),
                 )
             )
     return problems

@@ -44,6 +44,9 @@ class Schema:
     key: tuple[str, ...]
     columns: tuple[Column, ...] = field(default_factory=tuple)
 
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
 
 def load_schema(path: Path, shown: str | None = None) -> Schema:
     """Parse a schema file; a malformed schema is a :class:`DataError` naming the key."""

@@ -82,5 +82,6 @@ def apply_matplotlib() -> None:
             "figure.dpi": 100,
             "savefig.dpi": 150,
             "legend.frameon": False,
+            "text.parse_math": False,  # a '$' in a label from data is a pound of text, not maths
         }
     )

@@ -27,12 +27,17 @@ def one_dp(value: Any) -> str:
     return f"{value:,.1f}"
 
 
+def change(value: Any) -> str:
+    return f"{value:+,.1f}".replace("-", "\u2212")  # a true minus sign reads better
+
+
 FORMATS: dict[str, Callable[[Any], str]] = {
     "count": count,
     "money": money,
     "money_k": count,
     "pct": one_dp,
     "number": one_dp,
+    "change": change,
     "text": str,
 }
 
@@ -41,7 +46,8 @@ class Table:
     """A DataFrame shown as a board-paper table.
 
     ``formats`` maps a column to ``count``, ``money`` (£), ``money_k`` (£'000, the
-    units go in the column name), ``pct`` (one decimal place), ``number`` or ``text``;
+    units go in the column name), ``pct`` (one decimal place), ``change`` (signed, one
+    decimal place), ``number`` or ``text``;
     unlisted numeric columns are ``count`` if whole and ``number`` otherwise.
     """
 
@@ -56,7 +62,8 @@ class Table:
     ):
         self.frame = frame
         self.caption = caption
-        self.source = source if source is not None else frame.attrs.get("source")
+        found = frame.attrs.get("source_short") or frame.attrs.get("source")
+        self.source = source if source is not None else found
         self.formats = {c: (formats or {}).get(c) or _guess(frame[c]) for c in frame.columns}
         self.total = total
 

@@ -27,10 +27,27 @@ def prepare(executed: Any) -> Document:
     return prepare(executed)
 
 
-def context(config: MeetingConfig, report: str) -> dict[str, Any]:
-    """Values the templates show: the meeting, the report's front sheet, the house style."""
+def context(
+    config: MeetingConfig, report: str, front: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Values the templates show: the meeting, the report's front sheet, the house style.
+
+    The front sheet is the params file's, field by field overridden by ``front``: what
+    the notebook recorded with :func:`reportlib.record.front_sheet`. Its paragraphs are
+    ``{text, points}``; its contact officers a list.
+    """
     meeting = config.params.meeting
-    entry = config.params.reports[report]
+    front = dict(front or {})
+    found = front.pop("contact", None)  # from the notebook: one person or several
+    entry = config.params.reports[report].model_copy(update=front)
+    if found is None:
+        found = [entry.contact] if entry.contact else []
+    from reportlib.params import Contact
+
+    contacts = [
+        c if isinstance(c, Contact) else Contact.model_validate(c)
+        for c in (found if isinstance(found, list) else [found])
+    ]
     return {
         "lang": style.LANG,
         "meeting": meeting.id,
@@ -39,14 +56,19 @@ def context(config: MeetingConfig, report: str) -> dict[str, Any]:
         "date_long": f"{meeting.date.day} {meeting.date:%B %Y}",
         "title": entry.title,
         "purpose": entry.purpose,
-        "summary": list(entry.summary),
-        "recommendations": list(entry.recommendations),
-        "actions": list(entry.actions),
-        "contact": entry.contact.model_dump() if entry.contact else None,
+        "summary": _paragraphs(entry.summary),
+        "recommendations": _paragraphs(entry.recommendations),
+        "actions": _paragraphs(entry.actions),
+        "contacts": [c.model_dump() for c in contacts],
         "style": style.css_variables(),
         "generator": f"reportlib {__version__}",
         "source": config.project.relative(config.notebook_path(report)),
     }
+
+
+def _paragraphs(items: list) -> list[dict[str, Any]]:
+    """Front-sheet paragraphs as ``{text, points}``: the params file gives text alone."""
+    return [{"text": i, "points": []} if isinstance(i, str) else dict(i) for i in items]
 
 
 def pdf_engine(engine: str) -> str:

@@ -5,7 +5,8 @@ Shared by the HTML and PDF routes so that both show the same things:
 - stderr (warnings) is left out unless a cell says ``warning: true``;
 - each cell is marked as body (numbered paragraphs) or appendix: appendices start at a
   level-2 heading beginning "Appendix", in a Markdown cell or in Markdown output;
-- each figure carries its caption, alt text and id; a figure without alt text is a
+- each figure carries its caption, alt text and id (from the cell's options, else from
+  the output's own metadata, as charts.Chart sets it); a figure without alt text is a
   warning, because a reader using a screen reader would get nothing from it.
 """
 
@@ -97,12 +98,14 @@ def _code_cell(cell: NotebookNode, number, warnings: list[str]) -> bool:
     figures = [o for o in outputs if any(t in o.get("data", {}) for t in IMAGE_TYPES)]
     label = options.get("label")
     for index, output in enumerate(figures):
-        output.metadata.setdefault("reportlib", {}).update(
-            alt=options.get("fig-alt"),
-            caption=options.get("fig-cap"),
+        # A cell option wins; else what the output carries (reportlib.charts.Chart).
+        meta = output.metadata.setdefault("reportlib", {})
+        meta.update(
+            alt=options.get("fig-alt") or meta.get("alt"),
+            caption=options.get("fig-cap") or meta.get("caption"),
             id=f"{label}-{index + 1}" if label and len(figures) > 1 else label,
         )
-        if not options.get("fig-alt"):
+        if not meta["alt"]:
             warnings.append(
                 f"cell {number}: a figure has no alt text; add '#| fig-alt: ...' "
                 "saying what the chart shows"

@@ -130,18 +130,26 @@ def front_matter(context: dict[str, Any]) -> str:
         "board": esc(context["board"]),
         "date-long": esc(context["date_long"]),
         "purpose": esc(context["purpose"]) if context["purpose"] else None,
-        "summary": [esc(s) for s in context["summary"]],
-        "recommendations": [esc(s) for s in context["recommendations"]],
-        "actions": [esc(s) for s in context["actions"]],
-        "contact": {k: esc(v) for k, v in context["contact"].items()}
-        if context["contact"]
-        else None,
+        "summary": [_paragraph(p) for p in context["summary"]],
+        "recommendations": [_paragraph(p) for p in context["recommendations"]],
+        "actions": [_paragraph(p) for p in context["actions"]],
+        "contacts": [{k: esc(v) for k, v in c.items()} for c in context["contacts"]],
     }
     return (
         "---\n"
         + yaml.safe_dump({k: v for k, v in meta.items() if v}, allow_unicode=True, sort_keys=True)
         + "---\n\n"
     )
+
+
+def _paragraph(item: str | dict[str, Any]) -> dict[str, Any]:
+    """A front-sheet paragraph as ``{text, points}``, escaped (the template lays it out)."""
+    if isinstance(item, str):
+        item = {"text": item, "points": []}
+    return {
+        "text": inline.escape(item["text"]),
+        "points": [inline.escape(p) for p in item["points"]],
+    }
 
 
 def template_variables(context: dict[str, Any]) -> dict[str, Any]:
@@ -152,6 +160,8 @@ def template_variables(context: dict[str, Any]) -> dict[str, Any]:
         "month": date.month,
         "day": date.day,
         "author": context["board"].replace('"', "'"),
+        # the pack's page number of the paper's first page (see reportlib.pack)
+        **({"first-page": int(context["first_page"])} if context.get("first_page") else {}),
         **{f"style-{k}": v for k, v in style.typst_variables().items()},
     }
 

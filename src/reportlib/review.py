@@ -1,0 +1,344 @@
+"""The review page: ``outputs/<meeting>/index.html``, for checking a build before it goes out.
+
+One self-contained page (styles inline, no script, nothing fetched) listing every
+agenda item with its status, build time, warnings and links to its files and its
+pages in the pack; a failed report shows the failing cell and the error. Beside each
+report's key figures it shows last meeting's, with the change: a notebook records
+them in its executed notebook's metadata, ``metadata.reportlib.key_figures``, a
+mapping of name to ``{"label": str, "value": number, "units": str}``. The last meeting
+is the latest meeting before this one (by id) whose ``outputs/<id>/manifest.json``
+exists.
+
+Everything comes from files the build leaves behind (``manifest.json``, ``pack.json``,
+the executed notebooks), so the page can be made again at any time without building.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from reportlib import __version__, manifest, style
+from reportlib.files import atomic_write
+from reportlib.params import AgendaItem, MeetingConfig
+from reportlib.paths import MEETING_ID, Project
+
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "review"
+PAGE = "index.html"
+STATUS = {  # status -> (label, css class)
+    "built": ("Built", "built"),
+    "failed": ("Failed", "failed"),
+    "not built": ("Not built", "notbuilt"),
+    "supplied": ("Supplied", "supplied"),
+    "confidential": ("Confidential", "confidential"),
+    "verbal": ("Verbal update", "verbal"),
+    "none": ("No paper", "none"),
+}
+_PERCENT_UNITS = {"%", "percent", "pct", "per cent"}
+MINUS, NONE = "\u2212", "\u2013"  # a true minus sign; an en dash for "nothing"
+
+
+def previous_meeting(project: Project, meeting: str) -> str | None:
+    """The latest meeting before ``meeting`` (by id) that has been built, or None."""
+    if not project.outputs.is_dir():
+        return None
+    built = [
+        d.name
+        for d in project.outputs.iterdir()
+        if MEETING_ID.fullmatch(d.name) and d.name < meeting and (d / "manifest.json").is_file()
+    ]
+    return max(built, default=None)
+
+
+def key_figures(notebook: Path) -> dict[str, dict[str, Any]]:
+    """The key figures an executed notebook recorded, or {} (also if it cannot be read)."""
+    try:
+        metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+    except (OSError, ValueError):
+        return {}
+    found = metadata.get("reportlib", {}).get("key_figures", {})
+    if not isinstance(found, dict):
+        return {}
+    return {str(k): v for k, v in found.items() if isinstance(v, dict)}
+
+
+def number(value: Any, units: str = "") -> str:
+    """A figure as the page shows it: thousands separated, units attached."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return NONE if value is None else str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
+    text = text.replace("-", MINUS)
+    if not units:
+        return text
+    if units in _PERCENT_UNITS:
+        return text + "%"
+    money = {"£": "", "$": "", "€": "", "£'000": "k", "£k": "k", "£m": "m"}
+    if units in money:  # £1,200 and £19,200k, with the sign before the currency
+        sign, digits = (MINUS, text[1:]) if text.startswith(MINUS) else ("", text)
+        return f"{sign}{units[0]}{digits}{money[units]}"
+    return f"{text} {units}"
+
+
+def change(now: Any, before: Any, units: str = "") -> str:
+    """The change from ``before`` to ``now`` as text (neither good nor bad: no colour)."""
+    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (now, before))
+    if not numeric:
+        return "new" if before is None and now is not None else NONE
+    diff = now - before
+    if diff == 0:
+        return "no change"
+    sign = "+" if diff > 0 else MINUS
+    if units in _PERCENT_UNITS:
+        text = f"{sign}{number(abs(diff))} points"
+    else:
+        text = f"{sign}{number(abs(diff), units)}"
+        if before:
+            text += f" ({sign}{abs(diff) / abs(before) * 100:.1f}%)"
+    return text
+
+
+def figure_rows(now: dict[str, dict], before: dict[str, dict]) -> list[dict[str, Any]]:
+    rows = []
+    for name in [*now, *(n for n in before if n not in now)]:
+        current, earlier = now.get(name, {}), before.get(name, {})
+        units = str(current.get("units") or earlier.get("units") or "")
+        text = change(current.get("value"), earlier.get("value"), units)
+        if name not in now:
+            text = "no longer reported"
+        rows.append(
+            {
+                "label": current.get("label") or earlier.get("label") or name,
+                "now": number(current.get("value"), units) if name in now else NONE,
+                "before": number(earlier.get("value"), units) if name in before else NONE,
+                "change": text,
+            }
+        )
+    return rows
+
+
+def _links(out_dir: Path, names: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """Links to the files that exist, with the page's relative addresses."""
+    return [{"href": f, "text": t} for f, t in names if (out_dir / f).is_file()]
+
+
+def _failing_source(out_dir: Path, report: str, cell: Any) -> str | None:
+    """The source of cell ``cell`` (the analyst's numbering) of the failed notebook."""
+    try:
+        nb = json.loads((out_dir / f"{report}.failed.ipynb").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    for found in nb.get("cells", []):
+        if found.get("metadata", {}).get("reportlib", {}).get("cell") == cell:
+            source = found.get("source", "")
+            return "".join(source) if isinstance(source, list) else source
+    return None
+
+
+def _item_row(
+    config: MeetingConfig,
+    out_dir: Path,
+    reports: dict[str, Any],
+    packed: dict[int, dict[str, Any]],
+    number: int,
+    item: AgendaItem,
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "number": number,
+        "title": config.item_title(item),
+        "warnings": [],
+        "links": [],
+        "stages": [],
+        "seconds_text": "",
+        "error": None,
+        "source": None,
+        "source_label": "",
+        "status_note": "",
+        "report": item.report,
+        "pages": None,
+        "pack_href": None,
+    }
+    placed = packed.get(number, {})
+    if placed.get("pages"):
+        row["pages"] = placed["pages"]
+        row["pack_href"] = f"pack.pdf#page={placed['pdf_page']}"
+    status = item.kind
+    if item.report:
+        name = item.report
+        entry = reports.get(name)
+        row.update(source=f"notebooks/{config.notebook_path(name).name}", source_label="Notebook")
+        if entry is None:
+            status, row["status_note"] = "not built", "(no build of this report is recorded)"
+        else:
+            status = "built" if entry.get("status") == "ok" else "failed"
+            seconds = {k: float(v) for k, v in entry.get("seconds", {}).items()}
+            row["stages"] = [(k, f"{v:.1f} s") for k, v in seconds.items()]
+            row["seconds_text"] = f"{sum(seconds.values()):.1f} s" if seconds else ""
+            row["warnings"] = [str(w) for w in entry.get("warnings", [])]
+        if status == "failed":
+            error = dict(entry.get("error", {}))
+            error["source"] = _failing_source(out_dir, name, error.get("cell"))
+            row["error"] = error
+            row["links"] = _links(out_dir, [(f"{name}.failed.ipynb", "failed notebook")])
+            kept = _links(out_dir, [(f"{name}.html", "HTML"), (f"{name}.pdf", "PDF")])
+            if kept:
+                row["status_note"] = "(the HTML and PDF linked are from its last good build)"
+                row["links"] += [{**k, "text": f"last good {k['text']}"} for k in kept]
+        else:
+            row["links"] = _links(
+                out_dir,
+                [(f"{name}.html", "HTML"), (f"{name}.pdf", "PDF"), (f"{name}.ipynb", "notebook")],
+            )
+    elif item.supplied or item.confidential:
+        path = config.document_path(item)
+        row.update(source=config.project.relative(path), source_label="Document")
+        if item.confidential:
+            row["status_note"] = (
+                "(the public pack shows Document is Restricted sheets in its place)"
+                if path.is_file()
+                else "(its document is not in data/…/confidential/, so only the public "
+                "pack was made)"
+            )
+    if row.get("pages"):
+        row["links"].append({"href": row["pack_href"], "text": "in the pack"})
+    row["status"] = status
+    row["status_label"], row["status_class"] = STATUS[status]
+    row["has_details"] = status not in ("verbal", "none")
+    return row
+
+
+def context(config: MeetingConfig, out_dir: Path, pack_error: str | None = None) -> dict[str, Any]:
+    """Everything the page shows, gathered from the build's files."""
+    from reportlib import pack
+
+    built = manifest.read(out_dir / "manifest.json")
+    reports = built.get("reports", {})
+    info = pack.read_info(out_dir)
+    packed = {r["number"]: r for r in info.get("items", []) if r.get("number") is not None}
+    meeting = config.params.meeting
+    groups: list[dict[str, Any]] = [{"heading": None, "rows": []}]
+    agenda = []
+    for number, item in config.numbered_agenda():
+        if number is None:
+            groups.append({"heading": item.heading, "rows": []})
+            continue
+        row = _item_row(config, out_dir, reports, packed, number, item)
+        groups[-1]["rows"].append(row)
+        agenda.append(row)
+    groups = [g for g in groups if g["rows"] or g["heading"]]
+
+    previous = previous_meeting(config.project, config.id)
+    figures = []
+    for row in agenda:
+        if not row["report"] or row["status"] != "built":
+            continue
+        now = key_figures(out_dir / f"{row['report']}.ipynb")
+        before = (
+            key_figures(config.project.output_dir(previous) / f"{row['report']}.ipynb")
+            if previous
+            else {}
+        )
+        if now or before:
+            rows = figure_rows(now, before)
+            figures.append({"number": row["number"], "title": row["title"], "rows": rows})
+
+    made = (out_dir / pack.PACK).is_file() and bool(info)
+    confidential = info.get("confidential_pack")
+    pack_view = {
+        "made": made,
+        "file": pack.PACK,
+        "href": pack.PACK,
+        "pages": info.get("pages"),
+        "tagged": info.get("tagged", False),
+        # the pack records the build it was made after; another build since makes it stale
+        "stale": made and info.get("manifest_finished") != built.get("finished"),
+        "why": "build the meeting with PDF output" if not made else "",
+        "confidential_href": confidential
+        if confidential and (out_dir / confidential).is_file()
+        else None,
+        "confidential_file": Path(confidential).name if confidential else None,
+        "warnings": info.get("warnings", []) if made else [],
+        "error": pack_error,
+    }
+    warnings = sum(len(r["warnings"]) for r in agenda) + len(pack_view["warnings"])
+    report_rows = [r for r in agenda if r["source_label"] == "Notebook"]
+    return {
+        "lang": style.LANG,
+        "s": style.css_variables(),
+        "generator": f"reportlib {__version__}",
+        "meeting": config.id,
+        "board": meeting.board,
+        "date_long": f"{meeting.date.day} {meeting.date:%B %Y}",
+        "finished": _when(built.get("finished")),
+        "git": built.get("git") or {},
+        "groups": groups,
+        "agenda": agenda,
+        "counts": {
+            "reports": len(report_rows),
+            "built": sum(r["status"] == "built" for r in report_rows),
+            "failed": sum(r["status"] == "failed" for r in report_rows),
+            "not_built": sum(r["status"] == "not built" for r in report_rows),
+            "warnings": warnings,
+        },
+        "pack": pack_view,
+        "build_log": "build.log" if (out_dir / "build.log").is_file() else None,
+        "previous": previous,
+        "figures": figures,
+    }
+
+
+def _when(iso: str | None) -> str | None:
+    if not iso:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{moment.day} {moment:%B %Y at %H:%M} UTC"
+
+
+def render(values: dict[str, Any]) -> str:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    return env.get_template("index.html.j2").render(**values)
+
+
+def write(config: MeetingConfig, out_dir: Path, pack_error: str | None = None) -> Path:
+    """Write ``outputs/<meeting>/index.html``; return its path."""
+    path = out_dir / PAGE
+    atomic_write(path, render(context(config, out_dir, pack_error)))
+    return path
+
+
+def serve(out_dir: Path, port: int) -> None:
+    """Serve ``out_dir`` at http://127.0.0.1:``port``/ until Ctrl-C (this machine only)."""
+    import functools
+    import http.server
+
+    from reportlib.exceptions import ReportlibError
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out_dir))
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as error:
+        raise ReportlibError(
+            f"cannot serve on 127.0.0.1:{port} ({error.strerror}); choose another port "
+            "with --port (make review ARGS='--port 8001')"
+        ) from None
+    print(f"serving the review page at http://127.0.0.1:{port}/{PAGE} (Ctrl-C to stop)")
+    with server:
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("stopped")

@@ -1,0 +1,129 @@
+"""The agenda and front matter in the meeting's parameters: validated before anything runs."""
+
+import pytest
+
+from reportlib.build import check
+from reportlib.exceptions import ParamsError
+from reportlib.params import load_meeting
+
+from helpers import BASE_PARAMS, write_params
+from packed import AGENDA_PARAMS, make_agenda_project
+
+REPORTS = BASE_PARAMS + "  greets:\n    title: A greeting\n"
+
+
+@pytest.fixture
+def agenda_project(tmp_path):
+    return make_agenda_project(tmp_path / "project")
+
+
+def errors(project, text):
+    write_params(project, text)
+    with pytest.raises(ParamsError) as caught:
+        load_meeting(project, "2020-12")
+    return str(caught.value)
+
+
+def test_items_are_numbered_and_reports_lend_their_titles(agenda_project):
+    config = load_meeting(agenda_project, "2020-12")
+    rows = config.numbered_agenda()
+    assert [n for n, _ in rows] == [1, 2, 3, None, 4, 5, 6, 7, 8, 9, 10]
+    kinds = [item.kind for _, item in rows]
+    assert kinds[:5] == ["none", "confidential", "report", "heading", "verbal"]
+    assert config.item_title(rows[2][1]) == "Sales in 2020: <em>an update</em>"
+    assert config.item_title(rows[8][1]) == "Sales by region"  # its own title wins
+    membership = config.params.front_matter.membership
+    assert [len(g.members) for g in membership.groups] == [2, 1]
+    assert config.params.front_matter.notices[0].text == [
+        "Please tell your group office if you cannot attend."
+    ]
+
+
+def test_a_missing_supplied_document_stops_the_build_naming_file_key_and_line(agenda_project):
+    (agenda_project.data_dir("2020-12") / "supplied" / "boards.md").unlink()
+    with pytest.raises(ParamsError) as caught:
+        check(agenda_project, "2020-12")  # what build() runs before any notebook
+    line = AGENDA_PARAMS.splitlines().index("    supplied: boards.md") + 1
+    assert str(caught.value) == (
+        f"params/2020-12.yaml:{line}: agenda.5.supplied: names the document "
+        "data/2020-12/supplied/boards.md, which does not exist; put the document there, "
+        "or correct the file name"
+    )
+    assert not agenda_project.output_dir("2020-12").exists()
+
+
+def test_a_missing_confidential_document_is_not_an_error(agenda_project):
+    assert not (agenda_project.data_dir("2020-12") / "confidential").exists()
+    assert load_meeting(agenda_project, "2020-12").params.agenda[1].confidential == "minutes.md"
+
+
+def test_a_supplied_markdown_front_sheet_is_checked(agenda_project):
+    path = agenda_project.data_dir("2020-12") / "supplied" / "boards.md"
+    path.write_text("---\npurpose: For information.\nsumary: typo\n---\n\nBody.\n")
+    message = errors(agenda_project, AGENDA_PARAMS)
+    assert "data/2020-12/supplied/boards.md:2: title: is missing; add it" in message
+    assert "data/2020-12/supplied/boards.md:3: sumary: is not a front-sheet field" in message
+    path.write_text("No front sheet here.\n")
+    assert "boards.md:1: must open with its front sheet" in errors(agenda_project, AGENDA_PARAMS)
+
+
+def test_an_unreadable_supplied_pdf_is_an_error(agenda_project):
+    (agenda_project.data_dir("2020-12") / "supplied" / "leaflet.pdf").write_text("not a pdf")
+    assert "data/2020-12/supplied/leaflet.pdf: is not a readable PDF" in errors(
+        agenda_project, AGENDA_PARAMS
+    )
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        (
+            "  - title: Two papers\n    report: greets\n    verbal: true\n",
+            "agenda.0: an item has at most one of report, supplied, confidential, verbal",
+        ),
+        ("  - heading: A\n    title: B\n", "agenda.0: a heading row takes only 'heading'"),
+        ("  - verbal: true\n", "agenda.0: an item needs a 'title'"),
+        (
+            "  - title: Escape\n    supplied: ../../secret.md\n",
+            "agenda.0.supplied: name the document by its file name",
+        ),
+        (
+            "  - title: Word\n    supplied: paper.docx\n",
+            "agenda.0.supplied: a document must be a PDF (.pdf) or Markdown (.md) file",
+        ),
+        ("  - title: T\n    colour: red\n", "agenda.0.colour: is not a key this file takes"),
+    ],
+)
+def test_malformed_items_are_refused_with_their_key(project, item, message):
+    text = REPORTS + "agenda:\n" + item + "  - report: greets\n"
+    assert message in errors(project, text)
+
+
+def test_agenda_and_reports_must_agree(project):
+    text = (
+        BASE_PARAMS + "  greets:\n    title: G\n  reads_data:\n    title: S\n"
+        "agenda:\n  - report: greets\n  - report: greets\n  - report: nope\n"
+    )
+    message = errors(project, text)
+    assert "params/2020-12.yaml:14: agenda.1.report: 'greets' is already on the agenda" in message
+    assert "agenda.2.report: 'nope' is not one of this meeting's reports" in message
+    assert (
+        "params/2020-12.yaml:10: reports.reads_data: is not on the agenda; add an item "
+        "with 'report: reads_data'"
+    ) in message
+
+
+def test_front_matter_is_validated(project):
+    text = (
+        REPORTS + "agenda:\n  - report: greets\nfront_matter:\n  notices:\n"
+        "    - heading: Offices\n      offices:\n"
+        "        - {group: Labour, phone: '1', email: not-an-email}\n"
+        "  next_meeting: {date: 2021-02-30}\n"
+    )
+    message = errors(project, text)
+    assert "front_matter.notices.0.offices.0.email:" in message
+    assert "front_matter.next_meeting.date: '2021-02-30' is not a date" in message
+
+
+def test_a_meeting_without_an_agenda_is_still_valid(project):
+    assert load_meeting(project, "2020-12").params.agenda is None

@@ -1,0 +1,246 @@
+"""The agenda pack: read back from the PDF, its agenda must say where each paper really is."""
+
+import json
+import re
+
+import pypdf
+import pytest
+
+from reportlib import pack
+from reportlib.params import load_meeting
+
+from helpers import run_cli
+from packed import CONFIDENTIAL_MARKDOWN, built_meeting, copy_built, make_agenda_project
+
+MM = 72 / 25.4
+BOARD = "Improvement and Innovation Board"
+# What the first page of each item with pages shows (the paper's title, or a sheet's).
+FIRST_PAGE_SHOWS = {
+    2: "Document is Restricted",
+    3: "Sales in 2020: <em>an update</em>",
+    5: "Improvement activity of other boards",
+    6: "Leaflet page one",
+    7: "A greeting",
+    8: "Sales",
+    9: "Paper not available",
+}
+ITEM_TITLES = {
+    1: "Welcome, Apologies and Declarations of Interest",
+    2: "Confidential minutes of the previous meeting",
+    3: "Sales in 2020: <em>an update</em>",
+    4: "An update on next year - verbal update",
+    5: "Improvement activity of other boards",
+    6: "A leaflet from a partner",
+    7: "A greeting",
+    8: "Sales by region",
+    9: "Broken",
+    10: "Any Other Business",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return built_meeting(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def reader(built):
+    return pypdf.PdfReader(built.out / "pack.pdf")
+
+
+def text_at(page, low: float, high: float) -> str:
+    """Text whose baseline lies between ``low`` and ``high`` points from the page's foot."""
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if low <= y <= high and text.strip():
+            found.append(text.strip())
+
+    page.extract_text(visitor_text=visit)
+    return " ".join(found)
+
+
+def footer(page) -> str:
+    return text_at(page, 0, 20 * MM)
+
+
+def header(page) -> str:
+    height = float(page.mediabox.height)
+    return text_at(page, height - 26 * MM, height)
+
+
+def agenda_ranges(reader) -> tuple[int, dict[int, tuple[int, int]]]:
+    """The agenda page's index and, per item, the page range it prints."""
+    index = next(
+        i for i, p in enumerate(reader.pages) if "Date of Next Meeting" in p.extract_text()
+    )
+    text = reader.pages[index].extract_text()
+    ranges = {}
+    for number, title in ITEM_TITLES.items():
+        found = re.search(re.escape(f"{number}. {title}") + r" (\d+)(?: - (\d+))?$", text, re.M)
+        if found:
+            first = int(found.group(1))
+            ranges[number] = (first, int(found.group(2) or first))
+    return index, ranges
+
+
+def test_agenda_page_ranges_are_where_each_paper_starts_and_ends(built, reader):
+    agenda_page, ranges = agenda_ranges(reader)
+    front = agenda_page + 1  # the agenda closes the front matter
+    assert set(ranges) == set(FIRST_PAGE_SHOWS), "items without a paper have no pages"
+    expected_next = 1
+    for number in sorted(ranges):
+        first, last = ranges[number]
+        assert first == expected_next, f"item {number} should follow on from the last"
+        start = reader.pages[front + first - 1].extract_text()
+        assert FIRST_PAGE_SHOWS[number] in start, f"item {number} does not start on page {first}"
+        if number + 1 in ranges:  # the page after the range is the next item's first
+            after = reader.pages[front + last].extract_text()
+            assert FIRST_PAGE_SHOWS[number + 1] in after
+        expected_next = last + 1
+    assert front + expected_next - 1 == len(reader.pages), "the last paper ends the pack"
+    # The ranges are the papers' real lengths: the same as the reports' own PDFs.
+    for number, report in ((3, "renders_paper"), (7, "greets"), (8, "reads_data")):
+        own = len(pypdf.PdfReader(built.out / f"{report}.pdf").pages)
+        assert ranges[number][1] - ranges[number][0] + 1 == own
+
+
+def test_every_paper_page_has_the_running_header_and_its_pack_number(reader):
+    agenda_page, _ = agenda_ranges(reader)
+    front = agenda_page + 1
+    for index, page in enumerate(reader.pages):
+        if index < front:
+            assert footer(page) == "", "the front matter is not numbered"
+            continue
+        number = str(index - front + 1)
+        assert footer(page) == number, f"page {index + 1} of the file should show {number}"
+        if index - front + 1 not in (6, 7):  # the supplied PDF keeps its own top
+            assert header(page).startswith(BOARD) and "17 December 2020" in header(page)
+    assert reader.page_labels == [*["i", "ii", "iii", "iv"][:front], *map(str, range(1, 13))]
+
+
+def test_outline_has_one_bookmark_per_item_with_pages(reader):
+    _, ranges = agenda_ranges(reader)
+    front = agenda_ranges(reader)[0] + 1
+    top = [entry for entry in reader.outline if not isinstance(entry, list)]
+    items = {
+        int(e.title.split(".")[0]): reader.get_destination_page_number(e)
+        for e in top
+        if e.title[0].isdigit()
+    }
+    assert items == {n: front + first - 1 for n, (first, _) in ranges.items()}
+    titles = [e.title for e in top if e.title[0].isdigit()]
+    assert titles == [f"{n}. {ITEM_TITLES[n]}" for n in sorted(ranges)]
+    assert [e.title for e in top][:3] == ["Notices", "Membership 2020/2021", "Agenda"]
+
+
+def test_front_matter_shows_cover_notices_membership_and_next_meeting(reader):
+    cover, notices, membership = (reader.pages[i].extract_text() for i in range(3))
+    assert "Agenda" in cover and "Thursday 17 December 2020" in cover and "11.00 am" in cover
+    assert "To: Members of the Board" in cover
+    assert "There will be a meeting of the Improvement and Innovation Board" in notices
+    assert "cons@example.org" in notices and "Jo Bloggs" in notices
+    assert "Conservative (2)" in membership and "Labour (1)" in membership  # counted
+    assert "Cllr Ann Able (Chairman)" in membership and "Ed Evans" in membership
+    agenda = reader.pages[agenda_ranges(reader)[0]].extract_text()
+    assert "NON-CONFIDENTIAL ITEMS" in agenda
+    assert "Date of Next Meeting: Friday, 5 March 2021, 11.00 am, tbc" in agenda
+
+
+def test_supplied_documents_are_in_the_pack(reader):
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "The second numbered paragraph." in text  # the Markdown, rendered
+    assert "What the other boards did." in text and "Contact officer: A Person" in text
+    assert "Leaflet page two" in text  # the PDF, as supplied
+
+
+def test_failed_report_has_a_placeholder_and_the_build_fails(built, reader):
+    assert [j.name for j in built.result.failed] == ["raises_error"]
+    assert "item 9 (raises_error): the paper is missing from the pack" in built.log
+    placeholder = reader.pages[-1].extract_text()
+    assert "Paper not available" in placeholder and "Do not publish this pack" in placeholder
+
+
+def test_pack_is_tagged_and_described(reader):
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "en-GB"
+    tree = root["/StructTreeRoot"]
+    nums = tree["/ParentTree"]["/Nums"]
+    keys = {int(nums[i]) for i in range(0, len(nums), 2)}
+    assert {int(p["/StructParents"]) for p in reader.pages} <= keys
+    kinds, alts, stack = set(), [], [tree["/K"][0]]
+    while stack:
+        node = stack.pop().get_object()
+        if not isinstance(node, dict) or "/S" not in node:
+            continue
+        kinds.add(node["/S"])
+        alts += [node["/Alt"]] if "/Alt" in node else []
+        kids = node.get("/K", [])
+        stack += kids if isinstance(kids, list) else [kids]
+    assert {"/Part", "/H1", "/Table", "/Figure"} <= kinds
+    assert "Bar chart: the South sold half as much again as the North." in alts
+    assert reader.metadata.title.startswith("Improvement and Innovation Board, 17 December 2020")
+    assert reader.trailer["/ID"][0] == reader.trailer["/ID"][1]
+
+
+def test_pack_json_records_the_pages(built, reader):
+    info = json.loads((built.out / "pack.json").read_text())
+    _, ranges = agenda_ranges(reader)
+    recorded = {r["number"]: (r["first"], r["last"]) for r in info["items"] if "first" in r}
+    assert recorded == ranges
+    assert info["pages"] == len(reader.pages) and info["confidential_pack"] is None
+    assert set(info["inputs"]) == {
+        "data/2020-12/supplied/boards.md",
+        "data/2020-12/supplied/leaflet.pdf",
+    }
+    assert any("confidential pack was not made" in w for w in info["warnings"])
+
+
+def test_assembling_again_gives_the_same_bytes(built, tmp_path):
+    project = copy_built(built, tmp_path / "project")
+    before = (project.output_dir("2020-12") / "pack.pdf").read_bytes()
+    pack.assemble(load_meeting(project, "2020-12"), project.output_dir("2020-12"))
+    assert (project.output_dir("2020-12") / "pack.pdf").read_bytes() == before
+
+
+def test_a_confidential_document_makes_the_full_pack_with_the_same_page_numbers(built, tmp_path):
+    project = copy_built(built, tmp_path / "project")
+    folder = project.data_dir("2020-12") / "confidential"
+    folder.mkdir()
+    (folder / "minutes.md").write_text(CONFIDENTIAL_MARKDOWN, encoding="utf-8")
+    out = project.output_dir("2020-12")
+    made = pack.assemble(load_meeting(project, "2020-12"), out)
+    assert made.confidential == out / "confidential" / "pack-confidential.pdf"
+    public, full = pypdf.PdfReader(made.path), pypdf.PdfReader(made.confidential)
+    assert len(public.pages) == len(full.pages)
+    _, ranges = agenda_ranges(public)
+    assert agenda_ranges(full)[1] == ranges
+    first, last = ranges[2]
+    assert last - first == 1  # the minutes take two pages: two restricted sheets
+    front = agenda_ranges(public)[0] + 1
+    for index in range(front + first - 1, front + last):
+        assert "Document is Restricted" in public.pages[index].extract_text()
+    secret = "Secret minute text"
+    assert secret in "".join(full.pages[i].extract_text() for i in range(front, front + 2))
+    assert not any(secret in p.extract_text() for p in public.pages)
+    assert not any("confidential pack was not made" in w for w in made.warnings)
+    # Without the document the full pack is removed, not left stale.
+    (folder / "minutes.md").unlink()
+    made = pack.assemble(load_meeting(project, "2020-12"), out)
+    assert made.confidential is None and not (out / "confidential").exists()
+
+
+@pytest.mark.parametrize(
+    ("hhmm", "shown"),
+    [("11:00", "11.00 am"), ("12:30", "12.30 pm"), ("00:15", "12.15 am"), ("18:05", "6.05 pm")],
+)
+def test_times_are_written_as_the_board_writes_them(hhmm, shown):
+    assert pack.time_12h(hhmm) == shown
+
+
+def test_build_help_explains_the_pack(tmp_path):
+    done = run_cli(make_agenda_project(tmp_path / "project"), "build", "--help")
+    assert done.returncode == 0
+    for words in ("pack.pdf", "confidential/pack-confidential.pdf", "index.html", "Restricted"):
+        assert words in done.stdout

@@ -1,0 +1,240 @@
+"""The review page: every agenda item, its status, warnings and links; what moved."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from reportlib import review
+from reportlib.params import load_meeting
+
+from helpers import run_cli
+from packed import built_meeting, copy_built, make_agenda_project
+
+
+class Page(HTMLParser):
+    """Links, ids and text of a page."""
+
+    def __init__(self, text: str):
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.sources: list[str] = []
+        self.ids: set[str] = set()
+        self.tags: set[str] = set()
+        self.words: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        found = dict(attrs)
+        if "id" in found:
+            self.ids.add(found["id"])
+        if tag == "a" and "href" in found:
+            self.links.append(found["href"])
+        self.sources += [v for k, v in attrs if k in ("src", "srcset", "data", "action")]
+
+    def handle_data(self, data):
+        self.words.append(data)
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.words).split())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    return built_meeting(tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def html(built):
+    return (built.out / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_item_is_listed_with_its_status(html):
+    text = Page(html).text
+    for row in (
+        "1. Welcome, Apologies and Declarations of Interest No paper",
+        "2. Confidential minutes of the previous meeting Confidential 1",
+        "3. Sales in 2020: <em>an update</em> Built 2 - 3",
+        "4. An update on next year - verbal update Verbal update",
+        "5. Improvement activity of other boards Supplied 4 - 5",
+        "6. A leaflet from a partner Supplied 6 - 7",
+        "7. A greeting Built 8 - 9",
+        "8. Sales by region Built 10 - 11",
+        "9. Broken Failed 12",
+        "10. Any Other Business No paper",
+    ):
+        assert row in text
+    assert "NON-CONFIDENTIAL ITEMS" in text
+    assert "3 of 4 reports built; 1 failed" in text
+
+
+def test_values_are_escaped(html):
+    assert "<em>an update</em>" not in html
+    assert "Sales in 2020: &lt;em&gt;an update&lt;/em&gt;" in html
+
+
+def test_a_failed_report_shows_its_failing_cell_and_error(html):
+    text = Page(html).text
+    assert "The notebook failed in cell 3 of notebooks/raises_error.ipynb" in text
+    assert "# compute the ratio 1 / 0" in text  # the cell's source
+    assert "ZeroDivisionError : division by zero" in text
+
+
+def test_warnings_of_reports_and_pack_are_shown(built, html):
+    text = Page(html).text
+    manifest = json.loads((built.out / "manifest.json").read_text())["reports"]
+    for warning in manifest["renders_paper"]["warnings"]:
+        assert " ".join(warning.split()) in text
+    assert "the confidential pack was not made" in text
+
+
+def test_every_link_resolves_and_nothing_is_fetched(built, html):
+    page = Page(html)
+    assert page.links
+    for href in page.links:
+        target, _, fragment = href.partition("#")
+        if not target:
+            assert fragment in page.ids, href
+        else:
+            assert "://" not in href and not href.startswith("/"), href
+            assert (built.out / target).is_file(), href
+    for name in ("pack.pdf", "build.log", "greets.html", "greets.pdf", "greets.ipynb"):
+        assert name in page.links
+    assert "raises_error.failed.ipynb" in page.links
+    assert "pack.pdf#page=6" in page.links  # item 3 starts on pack page 2, after 4 front pages
+    assert not page.sources and "script" not in page.tags
+    assert "default-src 'none'" in html
+
+
+def test_page_structure_for_assistive_technology(html):
+    page = Page(html)
+    assert {"header", "main", "footer", "caption", "h1", "h2", "h3"} <= page.tags
+    assert '<html lang="en-GB">' in html
+    assert '<th scope="col">Item</th>' in html and '<th scope="row">' in html
+
+
+def test_no_earlier_meeting_says_so(html):
+    assert "No earlier meeting has been built" in Page(html).text
+
+
+def _with_figures(path: Path, figures: dict) -> None:
+    nb = json.loads(path.read_text())
+    nb["metadata"].setdefault("reportlib", {})["key_figures"] = figures
+    path.write_text(json.dumps(nb))
+
+
+def test_key_figures_beside_last_meetings(built, tmp_path):
+    project = copy_built(built, tmp_path / "project")
+    out = project.output_dir("2020-12")
+    _with_figures(
+        out / "greets.ipynb",
+        {
+            "members": {"label": "Members greeted", "value": 3, "units": ""},
+            "online": {"label": "Share online", "value": 62.5, "units": "%"},
+            "budget": {"label": "Budget", "value": 1200, "units": "£"},
+            "fresh": {"label": "A new figure", "value": 7, "units": "councils"},
+        },
+    )
+    earlier = project.output_dir("2020-09")
+    earlier.mkdir()
+    (earlier / "manifest.json").write_text("{}")
+    (earlier / "greets.ipynb").write_text(json.dumps({"cells": [], "metadata": {}}))
+    _with_figures(
+        earlier / "greets.ipynb",
+        {
+            "members": {"label": "Members greeted", "value": 2, "units": ""},
+            "online": {"label": "Share online", "value": 60, "units": "%"},
+            "budget": {"label": "Budget", "value": 1500, "units": "£"},
+            "gone": {"label": "A dropped figure", "value": 1, "units": ""},
+        },
+    )
+    project.output_dir("2020-11").mkdir()  # not built: no manifest
+    later = project.output_dir("2021-03")
+    later.mkdir()
+    (later / "manifest.json").write_text("{}")  # built, but after this meeting
+
+    text = Page(review.render(review.context(load_meeting(project, "2020-12"), out))).text
+    assert "Key figures of each report beside those of meeting 2020-09" in text
+    assert "Members greeted 3 2 +1 (+50.0%)" in text
+    assert "Share online 62.5% 60% +2.5 points" in text
+    assert "Budget £1,200 £1,500 \u2212£300 (\u221220.0%)" in text
+    assert "A new figure 7 councils \u2013 new" in text
+    assert "A dropped figure \u2013 1 no longer reported" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "units", "shown"),
+    [
+        (1234567, "", "1,234,567"),
+        (0.125, "%", "0.12%"),
+        (-3.5, "£", "\u2212£3.5"),
+        (19200.0, "£'000", "£19,200k"),
+        (12.0, "councils", "12 councils"),
+        (None, "", "\u2013"),
+        ("n/a", "", "n/a"),
+    ],
+)
+def test_numbers_are_shown_in_house_style(value, units, shown):
+    assert review.number(value, units) == shown
+
+
+def test_change_is_unchanged_when_equal_and_blank_when_not_numeric():
+    assert review.change(5, 5) == "no change"
+    assert review.change(4, 5, "") == "\u22121 (\u221220.0%)"
+    assert review.change(1, 0) == "+1"
+    assert review.change("x", 5) == "\u2013"
+    assert review.change(3, None) == "new"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_review_command_writes_the_page_and_serves_it_locally(built, tmp_path):
+    project = copy_built(built, tmp_path / "project")
+    page = project.output_dir("2020-12") / "index.html"
+    page.unlink()
+    done = run_cli(project, "review", "2020-12", "--no-serve")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "outputs/2020-12/index.html" and page.is_file()
+
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "REPORTLIB_ROOT"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "reportlib.cli", "review", "2020-12", "--port", str(port)],
+        cwd=project.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline, body = time.monotonic() + 30, None
+        while body is None and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.html", timeout=5) as r:
+                    body = r.read().decode("utf-8")
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None and "Build review: meeting 2020-12" in body
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
+
+
+def test_review_of_a_meeting_never_built_is_refused(tmp_path):
+    project = make_agenda_project(tmp_path / "project")
+    done = run_cli(project, "review", "2020-12", "--no-serve")
+    assert done.returncode == 1
+    assert done.stderr.startswith("error: meeting 2020-12 has not been built yet")
