@@ -26,6 +26,19 @@ def run_cli(project: Project, *args: str, **kwargs) -> subprocess.CompletedProce
     )
 
 
+def params_errors(project: Project, text: str) -> str:
+    """The message of the :class:`ParamsError` that ``text`` as the params file raises."""
+    import pytest
+
+    from reportlib.exceptions import ParamsError
+    from reportlib.params import load_meeting
+
+    write_params(project, text)
+    with pytest.raises(ParamsError) as caught:
+        load_meeting(project, "2020-12")
+    return str(caught.value)
+
+
 def write_params(project: Project, text: str, meeting: str = "2020-12") -> Path:
     path = project.params_file(meeting)
     path.write_text(text, encoding="utf-8")

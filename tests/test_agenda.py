@@ -6,7 +6,7 @@ from reportlib.build import check
 from reportlib.exceptions import ParamsError
 from reportlib.params import load_meeting
 
-from helpers import BASE_PARAMS, write_params
+from helpers import BASE_PARAMS, params_errors
 from packed import AGENDA_PARAMS, make_agenda_project
 
 REPORTS = BASE_PARAMS + "  greets:\n    title: A greeting\n"
@@ -15,13 +15,6 @@ REPORTS = BASE_PARAMS + "  greets:\n    title: A greeting\n"
 @pytest.fixture
 def agenda_project(tmp_path):
     return make_agenda_project(tmp_path / "project")
-
-
-def errors(project, text):
-    write_params(project, text)
-    with pytest.raises(ParamsError) as caught:
-        load_meeting(project, "2020-12")
-    return str(caught.value)
 
 
 def test_items_are_numbered_and_reports_lend_their_titles(agenda_project):
@@ -60,16 +53,18 @@ def test_a_missing_confidential_document_is_not_an_error(agenda_project):
 def test_a_supplied_markdown_front_sheet_is_checked(agenda_project):
     path = agenda_project.data_dir("2020-12") / "supplied" / "boards.md"
     path.write_text("---\npurpose: For information.\nsumary: typo\n---\n\nBody.\n")
-    message = errors(agenda_project, AGENDA_PARAMS)
+    message = params_errors(agenda_project, AGENDA_PARAMS)
     assert "data/2020-12/supplied/boards.md:2: title: is missing; add it" in message
     assert "data/2020-12/supplied/boards.md:3: sumary: is not a front-sheet field" in message
     path.write_text("No front sheet here.\n")
-    assert "boards.md:1: must open with its front sheet" in errors(agenda_project, AGENDA_PARAMS)
+    assert "boards.md:1: must open with its front sheet" in params_errors(
+        agenda_project, AGENDA_PARAMS
+    )
 
 
 def test_an_unreadable_supplied_pdf_is_an_error(agenda_project):
     (agenda_project.data_dir("2020-12") / "supplied" / "leaflet.pdf").write_text("not a pdf")
-    assert "data/2020-12/supplied/leaflet.pdf: is not a readable PDF" in errors(
+    assert "data/2020-12/supplied/leaflet.pdf: is not a readable PDF" in params_errors(
         agenda_project, AGENDA_PARAMS
     )
 
@@ -96,7 +91,7 @@ def test_an_unreadable_supplied_pdf_is_an_error(agenda_project):
 )
 def test_malformed_items_are_refused_with_their_key(project, item, message):
     text = REPORTS + "agenda:\n" + item + "  - report: greets\n"
-    assert message in errors(project, text)
+    assert message in params_errors(project, text)
 
 
 def test_agenda_and_reports_must_agree(project):
@@ -104,7 +99,7 @@ def test_agenda_and_reports_must_agree(project):
         BASE_PARAMS + "  greets:\n    title: G\n  reads_data:\n    title: S\n"
         "agenda:\n  - report: greets\n  - report: greets\n  - report: nope\n"
     )
-    message = errors(project, text)
+    message = params_errors(project, text)
     assert "params/2020-12.yaml:14: agenda.1.report: 'greets' is already on the agenda" in message
     assert "agenda.2.report: 'nope' is not one of this meeting's reports" in message
     assert (
@@ -120,7 +115,7 @@ def test_front_matter_is_validated(project):
         "        - {group: Labour, phone: '1', email: not-an-email}\n"
         "  next_meeting: {date: 2021-02-30}\n"
     )
-    message = errors(project, text)
+    message = params_errors(project, text)
     assert "front_matter.notices.0.offices.0.email:" in message
     assert "front_matter.next_meeting.date: '2021-02-30' is not a date" in message
 

@@ -5,7 +5,7 @@ import pytest
 from reportlib.exceptions import ParamsError
 from reportlib.params import load_meeting
 
-from helpers import BASE_PARAMS, write_params
+from helpers import BASE_PARAMS, params_errors, write_params
 
 
 def test_loads_the_meeting(project):
@@ -21,21 +21,16 @@ def test_loads_the_meeting(project):
     assert config.notebook_path("greets").name == "greets.ipynb"
 
 
-def errors(project, text):
-    write_params(project, text)
-    with pytest.raises(ParamsError) as caught:
-        load_meeting(project, "2020-12")
-    return str(caught.value)
-
-
 def test_missing_key_names_file_key_and_line(project):
     text = BASE_PARAMS.replace("  venue: Online via Zoom\n", "") + "  greets:\n    title: G\n"
-    assert "params/2020-12.yaml:1: meeting.venue: is missing; add it" in errors(project, text)
+    assert "params/2020-12.yaml:1: meeting.venue: is missing; add it" in params_errors(
+        project, text
+    )
 
 
 def test_wrong_type(project):
     text = BASE_PARAMS + "  greets:\n    title: G\n    timeout: ten\n"
-    message = errors(project, text)
+    message = params_errors(project, text)
     assert "params/2020-12.yaml:10: reports.greets.timeout:" in message
     assert "'ten'" in message
 
@@ -44,17 +39,17 @@ def test_malformed_date(project):
     text = BASE_PARAMS.replace("2020-12-17", "2020-13-45") + "  greets:\n    title: G\n"
     assert (
         "params/2020-12.yaml:4: meeting.date: '2020-13-45' is not a date; write it as YYYY-MM-DD"
-    ) in errors(project, text)
+    ) in params_errors(project, text)
 
 
 def test_malformed_time(project):
     text = BASE_PARAMS.replace('"11:00"', "11am") + "  greets:\n    title: G\n"
-    assert "meeting.time: write the start time as HH:MM" in errors(project, text)
+    assert "meeting.time: write the start time as HH:MM" in params_errors(project, text)
 
 
 def test_unknown_key_is_refused(project):
     text = BASE_PARAMS + "  greets:\n    title: G\n    titel: typo\n"
-    assert "reports.greets.titel: is not a key this file takes" in errors(project, text)
+    assert "reports.greets.titel: is not a key this file takes" in params_errors(project, text)
 
 
 def test_report_without_notebook(project):
@@ -62,12 +57,12 @@ def test_report_without_notebook(project):
     assert (
         "params/2020-12.yaml:8: reports.missing_paper: has no notebook: "
         "notebooks/missing_paper.ipynb does not exist"
-    ) in errors(project, text)
+    ) in params_errors(project, text)
 
 
 def test_unknown_parameter(project):
     text = BASE_PARAMS + "  greets:\n    title: G\n    parameters:\n      nmae: x\n"
-    message = errors(project, text)
+    message = params_errors(project, text)
     assert (
         "params/2020-12.yaml:11: reports.greets.parameters.nmae: is not a parameter of "
         "notebooks/greets.ipynb (it declares: name, count, ratio)" in message
@@ -83,7 +78,7 @@ def test_parameter_type_must_fit_the_notebook_default(project, value, ok):
     if ok:
         load_meeting(project, "2020-12")
     else:
-        assert "reports.greets.parameters.count: is" in errors(project, text)
+        assert "reports.greets.parameters.count: is" in params_errors(project, text)
 
 
 def test_int_fits_a_float_parameter(project):
@@ -95,7 +90,7 @@ def test_int_fits_a_float_parameter(project):
 
 def test_build_parameters_cannot_be_set(project):
     text = BASE_PARAMS + "  greets:\n    title: G\n    parameters:\n      meeting: '2021-01'\n"
-    assert "reports.greets.parameters.meeting: is set by the build" in errors(project, text)
+    assert "reports.greets.parameters.meeting: is set by the build" in params_errors(project, text)
 
 
 def test_notebook_must_declare_meeting(project):
@@ -103,7 +98,7 @@ def test_notebook_must_declare_meeting(project):
         (project.notebooks / "greets.ipynb").read_text().replace('meeting = \\"2020-12\\"\\n', "")
     )
     text = BASE_PARAMS + "  other:\n    title: O\n"
-    assert "does not declare 'meeting'" in errors(project, text)
+    assert "does not declare 'meeting'" in params_errors(project, text)
 
 
 def test_notebook_without_parameters_cell(project):
@@ -111,19 +106,19 @@ def test_notebook_without_parameters_cell(project):
         (project.notebooks / "greets.ipynb").read_text().replace('"parameters"', '"x"')
     )
     text = BASE_PARAMS + "  other:\n    title: O\n"
-    assert "notebooks/other.ipynb: has no cell tagged 'parameters'" in errors(project, text)
+    assert "notebooks/other.ipynb: has no cell tagged 'parameters'" in params_errors(project, text)
 
 
 def test_meeting_id_must_match_the_file(project):
     text = BASE_PARAMS.replace('id: "2020-12"', 'id: "2021-03"') + "  greets:\n    title: G\n"
-    assert "meeting.id: says '2021-03', but the file is for meeting '2020-12'" in errors(
+    assert "meeting.id: says '2021-03', but the file is for meeting '2020-12'" in params_errors(
         project, text
     )
 
 
 def test_invalid_yaml(project):
     text = BASE_PARAMS + "  greets:\n    title: [G\n"
-    assert "params/2020-12.yaml:9: is not valid YAML" in errors(project, text)
+    assert "params/2020-12.yaml:9: is not valid YAML" in params_errors(project, text)
 
 
 def test_no_params_file_names_the_file(project):
@@ -139,5 +134,5 @@ def test_every_problem_is_reported_at_once(project):
     text = BASE_PARAMS + (
         "  greets:\n    title: G\n    parameters:\n      a: 1\n      b: 2\n  nope:\n    title: N\n"
     )
-    message = errors(project, text)
+    message = params_errors(project, text)
     assert message.startswith("3 problems in the meeting's parameters:")

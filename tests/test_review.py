@@ -82,6 +82,11 @@ def test_values_are_escaped(html):
     assert "Sales in 2020: &lt;em&gt;an update&lt;/em&gt;" in html
 
 
+def test_house_style_reaches_the_stylesheet_unescaped(html):
+    styles = html.split("</style>")[0]
+    assert "font-family: Arial, 'Helvetica Neue'" in styles and "&#39;" not in styles
+
+
 def test_a_failed_report_shows_its_failing_cell_and_error(html):
     text = Page(html).text
     assert "The notebook failed in cell 3 of notebooks/raises_error.ipynb" in text
@@ -175,7 +180,7 @@ def test_key_figures_beside_last_meetings(built, tmp_path):
     ("value", "units", "shown"),
     [
         (1234567, "", "1,234,567"),
-        (0.125, "%", "0.12%"),
+        (0.125, "%", "0.125%"),  # as stated: never rounded
         (-3.5, "£", "\u2212£3.5"),
         (19200.0, "£'000", "£19,200k"),
         (12.0, "councils", "12 councils"),

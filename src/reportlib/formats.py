@@ -20,7 +20,7 @@ def kind(units: str | None) -> str | None:
     """What ``units`` say a value is: a share, money, money in £'000, or a plain count."""
     if not units:
         return None
-    if units.startswith("%") or units == "percent":
+    if units.startswith("%") or units in ("percent", "pct", "per cent"):
         return PERCENT
     if units in ("pounds", "£"):
         return POUNDS

@@ -23,6 +23,7 @@ from typing import Any
 
 from reportlib import __version__, manifest, style
 from reportlib.files import atomic_write
+from reportlib.formats import PERCENT, kind, with_units
 from reportlib.params import AgendaItem, MeetingConfig
 from reportlib.paths import MEETING_ID, Project
 
@@ -37,7 +38,6 @@ STATUS = {  # status -> (label, css class)
     "verbal": ("Verbal update", "verbal"),
     "none": ("No paper", "none"),
 }
-_PERCENT_UNITS = {"%", "percent", "pct", "per cent"}
 MINUS, NONE = "\u2212", "\u2013"  # a true minus sign; an en dash for "nothing"
 
 
@@ -66,22 +66,15 @@ def key_figures(notebook: Path) -> dict[str, dict[str, Any]]:
 
 
 def number(value: Any, units: str = "") -> str:
-    """A figure as the page shows it: thousands separated, units attached."""
+    """A figure as the page shows it: as the papers print it, units attached."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return NONE if value is None else str(value)
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
-    text = f"{value:,}" if isinstance(value, int) else f"{value:,.2f}".rstrip("0").rstrip(".")
-    text = text.replace("-", MINUS)
-    if not units:
-        return text
-    if units in _PERCENT_UNITS:
-        return text + "%"
-    money = {"£": "", "$": "", "€": "", "£'000": "k", "£k": "k", "£m": "m"}
-    if units in money:  # £1,200 and £19,200k, with the sign before the currency
-        sign, digits = (MINUS, text[1:]) if text.startswith(MINUS) else ("", text)
-        return f"{sign}{units[0]}{digits}{money[units]}"
-    return f"{text} {units}"
+    text = with_units(abs(value), units or None)
+    if units and kind(units) is None:  # a count: "12 councils"
+        text += f" {units}"
+    return (MINUS if value < 0 else "") + text
 
 
 def change(now: Any, before: Any, units: str = "") -> str:
@@ -93,7 +86,7 @@ def change(now: Any, before: Any, units: str = "") -> str:
     if diff == 0:
         return "no change"
     sign = "+" if diff > 0 else MINUS
-    if units in _PERCENT_UNITS:
+    if kind(units) == PERCENT:
         text = f"{sign}{number(abs(diff))} points"
     else:
         text = f"{sign}{number(abs(diff), units)}"
