@@ -57,6 +57,11 @@ def add_second_meeting(project: Project) -> None:
         "trusts_council,Trusts the council,27,2020-10-01,64,",
         "trusts_council,Trusts the council,27,2020-10-01,66,",
     )
+    edit_csv(
+        data / "business_plan_priorities.csv",
+        "Strong local democracy,16,",
+        "Strong local democracy,16;17,",
+    )
     params = project.params_file("2020-12").read_text(encoding="utf-8")
     params = params.replace('id: "2020-12"', f'id: "{NEXT}"').replace(
         "date: 2020-12-17", "date: 2021-03-05"
@@ -155,6 +160,7 @@ def test_reconciliation_warnings_for_the_data_as_the_seed_states_it(built):
     assert any("£63,608k" in w and "£63,606k" in w and "£2k" in w for w in warnings["budget"])
     assert any("102%" in w for w in warnings["lg_inform"])
     assert not any("13,751" in w for w in warnings["budget"])  # within the £1k tolerance
+    assert not any("SDGs" in w for w in warnings["budget"])
 
 
 def test_a_second_meeting_needs_only_new_params_and_data(built):
@@ -167,6 +173,10 @@ def test_a_second_meeting_needs_only_new_params_and_data(built):
     # The table prints the share as stated (33.9), not one computed from changed amounts.
     assert "Other grants and contracts 21,799 33.9" in html(built, "budget", NEXT)
     assert "5 March 2021" in pdf_text(built, "mou_update", NEXT)
+    assert (
+        "Strong local democracy: the narrative lists SDGs [16] but "
+        "data/2021-03/business_plan_priorities.csv lists [16, 17]"
+    ) in manifest(built, NEXT)["budget"]["warnings"]
     # The stated share no longer matches the changed amount: a warning, not a silent fix.
     assert any(
         "income: share of Other grants" in w for w in manifest(built, NEXT)["budget"]["warnings"]

@@ -128,8 +128,10 @@ def execute_report(
             progress_bar=False,
             log_output=False,
             execution_timeout=timeout,
-            # ipykernel warns on stderr about unencrypted local TCP; it is local and not news.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # The kernel's own log is noise to an analyst: it warns about unencrypted local
+            # TCP, and jupyter_client interrupts every kernel before shutting it down, which
+            # ipykernel may log as an error. Failures reach the build through papermill.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as failure:
         error = _error(report, shown, staged, failure.ename, _ANSI.sub("", failure.evalue))
