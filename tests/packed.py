@@ -1,9 +1,9 @@
 """A fixture meeting with an agenda, built once per test session and shared.
 
-Its agenda has every kind of item: no paper, a confidential item (whose document is
-absent), reports (one of which fails), a group heading, a verbal update, a supplied
-Markdown document and a supplied PDF. Tests must not change the shared build: copy it
-with :func:`copy_built` first.
+Its agenda has every kind of item: no paper, a confidential item (whose two-page
+document is absent), reports (one of which fails, so that the pack is a draft), a
+group heading, a verbal update, a supplied Markdown document and a supplied PDF. Tests
+must not change the shared build: copy it with :func:`copy_built` first.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ agenda:
   - title: Welcome, Apologies and Declarations of Interest
   - title: Confidential minutes of the previous meeting
     confidential: minutes.md
+    pages: 2
   - report: renders_paper
   - heading: NON-CONFIDENTIAL ITEMS
   - title: An update on next year - verbal update
@@ -172,3 +173,9 @@ def copy_built(built: Built, root: Path) -> Project:
     """A copy of the built project, outputs included, to change freely."""
     shutil.copytree(built.project.root, root, ignore=shutil.ignore_patterns(".lock"))
     return Project(root)
+
+
+#: The agenda without the report that fails: every paper is built, the pack complete.
+COMPLETE_PARAMS = AGENDA_PARAMS.replace("  raises_error:\n    title: Broken\n", "").replace(
+    "  - report: raises_error\n", ""
+)

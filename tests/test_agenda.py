@@ -1,5 +1,10 @@
 """The agenda and front matter in the meeting's parameters: validated before anything runs."""
 
+import datetime as dt
+import shutil
+import subprocess
+
+import pypdf
 import pytest
 
 from reportlib.build import check
@@ -7,7 +12,7 @@ from reportlib.exceptions import ParamsError
 from reportlib.params import load_meeting
 
 from helpers import BASE_PARAMS, params_errors
-from packed import AGENDA_PARAMS, make_agenda_project
+from packed import AGENDA_PARAMS, leaflet_pdf, make_agenda_project
 
 REPORTS = BASE_PARAMS + "  greets:\n    title: A greeting\n"
 
@@ -30,6 +35,12 @@ def test_items_are_numbered_and_reports_lend_their_titles(agenda_project):
     assert config.params.front_matter.notices[0].text == [
         "Please tell your group office if you cannot attend."
     ]
+
+
+def test_the_meeting_date_is_written_as_the_papers_write_it(agenda_project):
+    meeting = load_meeting(agenda_project, "2020-12").params.meeting
+    assert meeting.date_long == "17 December 2020"
+    assert meeting.model_copy(update={"date": dt.date(2021, 3, 5)}).date_long == "5 March 2021"
 
 
 def test_a_missing_supplied_document_stops_the_build_naming_file_key_and_line(agenda_project):
@@ -62,10 +73,78 @@ def test_a_supplied_markdown_front_sheet_is_checked(agenda_project):
     )
 
 
-def test_an_unreadable_supplied_pdf_is_an_error(agenda_project):
-    (agenda_project.data_dir("2020-12") / "supplied" / "leaflet.pdf").write_text("not a pdf")
-    assert "data/2020-12/supplied/leaflet.pdf: is not a readable PDF" in params_errors(
-        agenda_project, AGENDA_PARAMS
+def line_of(text: str) -> int:
+    """The line of ``AGENDA_PARAMS`` that is ``text``."""
+    return AGENDA_PARAMS.splitlines().index(text) + 1
+
+
+def test_an_unreadable_or_empty_supplied_pdf_is_an_error_naming_file_key_and_line(
+    agenda_project,
+):
+    path = agenda_project.data_dir("2020-12") / "supplied" / "leaflet.pdf"
+    where = f"params/2020-12.yaml:{line_of('    supplied: leaflet.pdf')}: agenda.6.supplied: "
+    path.write_text("not a pdf")
+    assert params_errors(agenda_project, AGENDA_PARAMS).startswith(
+        where + "names data/2020-12/supplied/leaflet.pdf, which is not a readable PDF ("
+    )
+    empty = pypdf.PdfWriter()
+    empty.write(path)
+    assert params_errors(agenda_project, AGENDA_PARAMS) == (
+        where + "names data/2020-12/supplied/leaflet.pdf, which has no pages; supply the "
+        "document with its pages"
+    )
+
+
+def test_a_confidential_item_must_give_its_page_count(agenda_project):
+    text = AGENDA_PARAMS.replace("    pages: 2\n", "")
+    assert params_errors(agenda_project, text) == (
+        f"params/2020-12.yaml:{line_of('    confidential: minutes.md')}: agenda.1.pages: "
+        "is missing: give the page count of the confidential document "
+        "data/2020-12/confidential/minutes.md (e.g. 'pages: 10'); the public pack shows that "
+        "many Document is Restricted sheets, so that it is paged the same with or without "
+        "the document"
+    )
+    text = AGENDA_PARAMS.replace(
+        "    supplied: boards.md\n", "    supplied: boards.md\n    pages: 2\n"
+    )
+    assert "agenda.5: 'pages' is for a confidential item only" in params_errors(
+        agenda_project, text
+    )
+
+
+def test_a_confidential_pdf_must_have_the_pages_the_item_gives(agenda_project):
+    folder = agenda_project.data_dir("2020-12") / "confidential"
+    folder.mkdir()
+    (folder / "minutes.pdf").write_bytes(leaflet_pdf())  # two pages
+    text = AGENDA_PARAMS.replace("minutes.md\n    pages: 2", "minutes.pdf\n    pages: 3")
+    assert params_errors(agenda_project, text) == (
+        f"params/2020-12.yaml:{line_of('    pages: 2')}: agenda.1.pages: says 3, but "
+        "data/2020-12/confidential/minutes.pdf has 2 pages; set 'pages: 2'"
+    )
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_a_confidential_document_in_git_stops_the_build(agenda_project):
+    folder = agenda_project.data_dir("2020-12") / "confidential"
+    folder.mkdir()
+    (folder / "minutes.md").write_text("---\ntitle: Minutes\n---\n\nSecret.\n")
+    check(agenda_project, "2020-12")  # not a git checkout: nothing to check
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=agenda_project.root, check=True, capture_output=True)
+
+    git("init", "-q")
+    (agenda_project.root / ".gitignore").write_text("data/*/confidential/\n")
+    check(agenda_project, "2020-12")  # ignored, as it should be
+    git("add", "--force", "data/2020-12/confidential/minutes.md")
+    with pytest.raises(ParamsError) as caught:
+        check(agenda_project, "2020-12")
+    assert str(caught.value) == (
+        f"params/2020-12.yaml:{line_of('    confidential: minutes.md')}: "
+        "agenda.1.confidential: names data/2020-12/confidential/minutes.md, which git tracks: "
+        "a confidential document must never be committed; remove it from git with "
+        "'git rm --cached data/2020-12/confidential/minutes.md' (the file stays here, and "
+        ".gitignore keeps it out from then on)"
     )
 
 

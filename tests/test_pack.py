@@ -1,16 +1,32 @@
-"""The agenda pack: read back from the PDF, its agenda must say where each paper really is."""
+"""The agenda pack: read back from the PDF, its agenda must say where each paper really is.
 
+The shared build has a failed report, so its pack is the draft, ``pack-draft.pdf``.
+"""
+
+import io
 import json
 import re
+import tomllib
+from pathlib import Path
 
 import pypdf
 import pytest
+from pypdf.generic import NameObject, RectangleObject
 
-from reportlib import pack
+from reportlib import pack, review
+from reportlib.exceptions import ParamsError
 from reportlib.params import load_meeting
 
-from helpers import run_cli
-from packed import CONFIDENTIAL_MARKDOWN, built_meeting, copy_built, make_agenda_project
+from helpers import REPO, run_cli, write_params
+from packed import (
+    AGENDA_PARAMS,
+    COMPLETE_PARAMS,
+    CONFIDENTIAL_MARKDOWN,
+    built_meeting,
+    copy_built,
+    leaflet_pdf,
+    make_agenda_project,
+)
 
 MM = 72 / 25.4
 BOARD = "Improvement and Innovation Board"
@@ -45,7 +61,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def reader(built):
-    return pypdf.PdfReader(built.out / "pack.pdf")
+    return pypdf.PdfReader(built.out / "pack-draft.pdf")
 
 
 def text_at(page, low: float, high: float) -> str:
@@ -100,10 +116,16 @@ def test_agenda_page_ranges_are_where_each_paper_starts_and_ends(built, reader):
             assert FIRST_PAGE_SHOWS[number + 1] in after
         expected_next = last + 1
     assert front + expected_next - 1 == len(reader.pages), "the last paper ends the pack"
-    # The ranges are the papers' real lengths: the same as the reports' own PDFs.
-    for number, report in ((3, "renders_paper"), (7, "greets"), (8, "reads_data")):
-        own = len(pypdf.PdfReader(built.out / f"{report}.pdf").pages)
-        assert ranges[number][1] - ranges[number][0] + 1 == own
+    # The ranges are where the pack's own bookmarks put each item, by the pages' labels.
+    labels = reader.page_labels
+    starts = {
+        int(e.title.split(".")[0]): int(labels[reader.get_destination_page_number(e)])
+        for e in reader.outline
+        if not isinstance(e, list) and e.title[0].isdigit()
+    }
+    numbers = sorted(starts)
+    ends = [starts[n] - 1 for n in numbers[1:]] + [int(labels[-1])]
+    assert ranges == {n: (starts[n], end) for n, end in zip(numbers, ends, strict=True)}
 
 
 def test_every_paper_page_has_the_running_header_and_its_pack_number(reader):
@@ -115,9 +137,9 @@ def test_every_paper_page_has_the_running_header_and_its_pack_number(reader):
             continue
         number = str(index - front + 1)
         assert footer(page) == number, f"page {index + 1} of the file should show {number}"
-        if index - front + 1 not in (6, 7):  # the supplied PDF keeps its own top
+        if index - front + 1 not in (7, 8):  # the supplied PDF keeps its own top
             assert header(page).startswith(BOARD) and "17 December 2020" in header(page)
-    assert reader.page_labels == [*["i", "ii", "iii", "iv"][:front], *map(str, range(1, 13))]
+    assert reader.page_labels == [*["i", "ii", "iii", "iv"][:front], *map(str, range(1, 14))]
 
 
 def test_outline_has_one_bookmark_per_item_with_pages(reader):
@@ -155,11 +177,13 @@ def test_supplied_documents_are_in_the_pack(reader):
     assert "Leaflet page two" in text  # the PDF, as supplied
 
 
-def test_failed_report_has_a_placeholder_and_the_build_fails(built, reader):
+def test_failed_report_has_a_placeholder_in_a_draft_pack_and_the_build_fails(built, reader):
     assert [j.name for j in built.result.failed] == ["raises_error"]
     assert "item 9 (raises_error): the paper is missing from the pack" in built.log
+    assert "pack: the pack is a draft, written as pack-draft.pdf" in built.log
     placeholder = reader.pages[-1].extract_text()
     assert "Paper not available" in placeholder and "Do not publish this pack" in placeholder
+    assert not (built.out / "pack.pdf").exists(), "pack.pdf is only ever a complete pack"
 
 
 def test_pack_is_tagged_and_described(reader):
@@ -190,6 +214,7 @@ def test_pack_json_records_the_pages(built, reader):
     recorded = {r["number"]: (r["first"], r["last"]) for r in info["items"] if "first" in r}
     assert recorded == ranges
     assert info["pages"] == len(reader.pages) and info["confidential_pack"] is None
+    assert info["pack"] == "pack-draft.pdf" and info["draft"] is True
     assert set(info["inputs"]) == {
         "data/2020-12/supplied/boards.md",
         "data/2020-12/supplied/leaflet.pdf",
@@ -199,25 +224,55 @@ def test_pack_json_records_the_pages(built, reader):
 
 def test_assembling_again_gives_the_same_bytes(built, tmp_path):
     project = copy_built(built, tmp_path / "project")
-    before = (project.output_dir("2020-12") / "pack.pdf").read_bytes()
+    before = (project.output_dir("2020-12") / "pack-draft.pdf").read_bytes()
     pack.assemble(load_meeting(project, "2020-12"), project.output_dir("2020-12"))
-    assert (project.output_dir("2020-12") / "pack.pdf").read_bytes() == before
+    assert (project.output_dir("2020-12") / "pack-draft.pdf").read_bytes() == before
+
+
+def test_only_a_complete_pack_is_pack_pdf(built, tmp_path):
+    project = copy_built(built, tmp_path / "project")
+    out = project.output_dir("2020-12")
+    write_params(project, COMPLETE_PARAMS)
+    made = pack.assemble(load_meeting(project, "2020-12"), out)
+    assert made.path == out / "pack.pdf" and not (out / "pack-draft.pdf").exists()
+    assert not any(
+        "Paper not available" in p.extract_text() for p in pypdf.PdfReader(made.path).pages
+    )
+    complete = made.path.read_bytes()
+    view = review.context(load_meeting(project, "2020-12"), out)["pack"]
+    assert view["href"] == "pack.pdf" and not view["draft"]
+    # A paper goes missing again: the draft is made beside the complete pack, untouched.
+    write_params(project, AGENDA_PARAMS)
+    made = pack.assemble(load_meeting(project, "2020-12"), out)
+    assert made.path == out / "pack-draft.pdf" and made.info["draft"]
+    assert (out / "pack.pdf").read_bytes() == complete
+    assert made.warnings[0].startswith(
+        "the pack is a draft, written as pack-draft.pdf: the paper for item(s) 9 is missing; "
+        "pack.pdf, the last complete pack, was left as it was."
+    )
+    page = review.render(review.context(load_meeting(project, "2020-12"), out))
+    assert "The pack is a draft: do not publish it." in page
+    assert 'href="pack-draft.pdf#page=7"' in page and 'href="pack.pdf"' in page
 
 
 def test_a_confidential_document_makes_the_full_pack_with_the_same_page_numbers(built, tmp_path):
     project = copy_built(built, tmp_path / "project")
+    write_params(project, COMPLETE_PARAMS)  # the full pack is made with a complete pack only
+    out = project.output_dir("2020-12")
+    without = pack.assemble(load_meeting(project, "2020-12"), out).path.read_bytes()
     folder = project.data_dir("2020-12") / "confidential"
     folder.mkdir()
     (folder / "minutes.md").write_text(CONFIDENTIAL_MARKDOWN, encoding="utf-8")
-    out = project.output_dir("2020-12")
     made = pack.assemble(load_meeting(project, "2020-12"), out)
     assert made.confidential == out / "confidential" / "pack-confidential.pdf"
+    # The public pack is the same, byte for byte, with or without the document.
+    assert made.path.read_bytes() == without
     public, full = pypdf.PdfReader(made.path), pypdf.PdfReader(made.confidential)
     assert len(public.pages) == len(full.pages)
     _, ranges = agenda_ranges(public)
     assert agenda_ranges(full)[1] == ranges
     first, last = ranges[2]
-    assert last - first == 1  # the minutes take two pages: two restricted sheets
+    assert last - first == 1  # pages: 2, which the minutes take: two restricted sheets
     front = agenda_ranges(public)[0] + 1
     for index in range(front + first - 1, front + last):
         assert "Document is Restricted" in public.pages[index].extract_text()
@@ -225,10 +280,53 @@ def test_a_confidential_document_makes_the_full_pack_with_the_same_page_numbers(
     assert secret in "".join(full.pages[i].extract_text() for i in range(front, front + 2))
     assert not any(secret in p.extract_text() for p in public.pages)
     assert not any("confidential pack was not made" in w for w in made.warnings)
+    # A page count that is wrong is an error naming the params file, key and line.
+    write_params(project, COMPLETE_PARAMS.replace("    pages: 2\n", "    pages: 3\n"))
+    with pytest.raises(ParamsError) as caught:
+        pack.assemble(load_meeting(project, "2020-12"), out)
+    line = COMPLETE_PARAMS.splitlines().index("    pages: 2") + 1
+    assert str(caught.value) == (
+        f"params/2020-12.yaml:{line}: agenda.1.pages: says 3, but "
+        "data/2020-12/confidential/minutes.md has 2 pages in the pack; set 'pages: 2'"
+    )
     # Without the document the full pack is removed, not left stale.
+    write_params(project, COMPLETE_PARAMS)
     (folder / "minutes.md").unlink()
     made = pack.assemble(load_meeting(project, "2020-12"), out)
     assert made.confidential is None and not (out / "confidential").exists()
+
+
+@pytest.fixture
+def config(tmp_path):
+    return load_meeting(make_agenda_project(tmp_path / "project"), "2020-12")
+
+
+def two_pages(tmp_path: Path, change) -> Path:
+    """The two-page leaflet as a PDF file, after ``change(writer)``."""
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(leaflet_pdf())))
+    change(writer)
+    path = tmp_path / "supplied.pdf"
+    writer.write(path)
+    return path
+
+
+def test_a_supplied_pdf_whose_pages_share_a_content_stream_gets_one_number_a_page(config, tmp_path):
+    def share(writer):
+        writer.pages[1][NameObject("/Contents")] = writer.pages[0].raw_get("/Contents")
+
+    stamped = pypdf.PdfReader(io.BytesIO(pack.stamp_pdf(config, two_pages(tmp_path, share), 7)))
+    assert [footer(p) for p in stamped.pages] == ["7", "8"]
+
+
+def test_a_supplied_pdf_is_numbered_inside_its_crop_box(config, tmp_path):
+    box = (100, 150, 495, 700)
+
+    def crop(writer):
+        for page in writer.pages:
+            page.cropbox = RectangleObject(box)
+
+    stamped = pypdf.PdfReader(io.BytesIO(pack.stamp_pdf(config, two_pages(tmp_path, crop), 7)))
+    assert [text_at(p, box[1], box[1] + 20 * MM) for p in stamped.pages] == ["7", "8"]
 
 
 @pytest.mark.parametrize(
@@ -237,6 +335,14 @@ def test_a_confidential_document_makes_the_full_pack_with_the_same_page_numbers(
 )
 def test_times_are_written_as_the_board_writes_them(hhmm, shown):
     assert pack.time_12h(hhmm) == shown
+
+
+def test_pypdf_is_pinned_below_its_next_major_version():
+    # pack.py and pdftags.py use pypdf's private PdfWriter._ID and _add_object.
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    (pin,) = [d for d in project["project"]["dependencies"] if d.startswith("pypdf")]
+    major = int(pypdf.__version__.split(".")[0])
+    assert f"<{major + 1}" in pin, "allow a new major version only after checking them"
 
 
 def test_build_help_explains_the_pack(tmp_path):

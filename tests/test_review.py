@@ -62,14 +62,14 @@ def test_every_item_is_listed_with_its_status(html):
     text = Page(html).text
     for row in (
         "1. Welcome, Apologies and Declarations of Interest No paper",
-        "2. Confidential minutes of the previous meeting Confidential 1",
-        "3. Sales in 2020: <em>an update</em> Built 2 - 3",
+        "2. Confidential minutes of the previous meeting Confidential 1 - 2",
+        "3. Sales in 2020: <em>an update</em> Built 3 - 4",
         "4. An update on next year - verbal update Verbal update",
-        "5. Improvement activity of other boards Supplied 4 - 5",
-        "6. A leaflet from a partner Supplied 6 - 7",
-        "7. A greeting Built 8 - 9",
-        "8. Sales by region Built 10 - 11",
-        "9. Broken Failed 12",
+        "5. Improvement activity of other boards Supplied 5 - 6",
+        "6. A leaflet from a partner Supplied 7 - 8",
+        "7. A greeting Built 9 - 10",
+        "8. Sales by region Built 11 - 12",
+        "9. Broken Failed 13",
         "10. Any Other Business No paper",
     ):
         assert row in text
@@ -94,6 +94,37 @@ def test_a_failed_report_shows_its_failing_cell_and_error(html):
     assert "ZeroDivisionError : division by zero" in text
 
 
+def test_a_failure_in_the_injected_parameters_cell_shows_no_cell(tmp_path):
+    cells = [
+        {"cell_type": "code", "metadata": {}, "source": "name = 'injected'"},
+        {"cell_type": "code", "metadata": {"reportlib": {"cell": 1}}, "source": "x = 1"},
+    ]
+    (tmp_path / "r.failed.ipynb").write_text(json.dumps({"cells": cells}))
+    assert review._failing_source(tmp_path, "r", 1) == "x = 1"
+    assert review._failing_source(tmp_path, "r", None) is None
+
+
+def test_the_pack_is_shown_as_a_draft_not_for_publication(html):
+    text = Page(html).text
+    assert "The pack is a draft: do not publish it." in text
+    assert "A draft pack, not for publication: pack-draft.pdf , 17 pages" in text
+    assert "No complete pack has been made yet." in text
+
+
+def test_links_from_pack_json_stay_inside_the_meeting(built, tmp_path):
+    project = copy_built(built, tmp_path / "project")
+    out = project.output_dir("2020-12")
+    info = json.loads((out / "pack.json").read_text())
+    (out.parent / "elsewhere.pdf").write_text("not for this page")
+    info["confidential_pack"] = "../elsewhere.pdf"
+    info["items"][2]["pdf_page"] = "7 onclick=alert(1)"
+    (out / "pack.json").write_text(json.dumps(info))
+    page = Page(review.render(review.context(load_meeting(project, "2020-12"), out)))
+    assert not any("elsewhere" in link for link in page.links)
+    assert not any(link.startswith("pack-draft.pdf#page=7") for link in page.links)
+    assert "pack-draft.pdf#page=9" in page.links  # item 5's, which is well formed
+
+
 def test_warnings_of_reports_and_pack_are_shown(built, html):
     text = Page(html).text
     manifest = json.loads((built.out / "manifest.json").read_text())["reports"]
@@ -112,10 +143,10 @@ def test_every_link_resolves_and_nothing_is_fetched(built, html):
         else:
             assert "://" not in href and not href.startswith("/"), href
             assert (built.out / target).is_file(), href
-    for name in ("pack.pdf", "build.log", "greets.html", "greets.pdf", "greets.ipynb"):
+    for name in ("pack-draft.pdf", "build.log", "greets.html", "greets.pdf", "greets.ipynb"):
         assert name in page.links
     assert "raises_error.failed.ipynb" in page.links
-    assert "pack.pdf#page=6" in page.links  # item 3 starts on pack page 2, after 4 front pages
+    assert "pack-draft.pdf#page=7" in page.links  # item 3 starts on pack page 3, after 4 front
     assert not page.sources and "script" not in page.tags
     assert "default-src 'none'" in html
 

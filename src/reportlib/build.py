@@ -355,8 +355,9 @@ def _assemble(
 ) -> None:
     """The agenda pack (when PDFs are made) and the review page, for a meeting with an agenda.
 
-    They are made even when reports failed (the pack shows a sheet in place of each
-    failed paper). A pack that cannot be made is shown on the review page, then raised.
+    They are made even when reports failed: the pack is then a draft, with a sheet in
+    place of each missing paper, and pack.pdf is left as it was. A pack that cannot be
+    made is shown on the review page, then raised.
     """
     if config.params.agenda is None:
         progress.info(
@@ -377,7 +378,9 @@ def _assemble(
         if failure is None:
             for message in made.warnings:
                 progress.warning(f"pack: {message}")
-            progress.info(f"pack: {config.project.relative(made.path)}, {made.info['pages']} pages")
+            kind = "draft pack (do not publish)" if made.info["draft"] else "pack"
+            pages = made.info["pages"]
+            progress.info(f"{kind}: {config.project.relative(made.path)}, {pages} pages")
     page = review.write(config, out_dir, str(failure) if failure else None)
     progress.info(f"review page: {config.project.relative(page)}")
     if failure is not None:

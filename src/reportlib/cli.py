@@ -25,9 +25,11 @@ what a build writes to outputs/MEETING/:
   pack.pdf                      the public agenda pack: cover, notices, membership, the
                                 agenda with page ranges counted from the rendered papers,
                                 then the papers in agenda order, paged from 1, with
-                                bookmarks; a confidential item shows Document is
-                                Restricted sheets (made when PDFs are, and the params
-                                file has an 'agenda:')
+                                bookmarks; a confidential item shows its 'pages:' of
+                                Document is Restricted sheets (made when PDFs are, and
+                                the params file has an 'agenda:')
+  pack-draft.pdf                the pack instead, when a paper failed or was not built:
+                                never publish it; pack.pdf is left as it was
   confidential/pack-confidential.pdf
                                 the full pack, only when every confidential item's
                                 document is in data/MEETING/confidential/ (never in git);
@@ -36,10 +38,11 @@ what a build writes to outputs/MEETING/:
   index.html                    the review page: every item's status, warnings, build
                                 time, links, and key figures beside last meeting's
 
-A report that fails does not stop the others; the pack shows a 'Paper not available'
-sheet in its place, the review page shows the failing cell, and the build exits 1.
-A supplied document named in the agenda but missing stops the build before anything
-runs. Serve the review page with: reportlib review MEETING
+A report that fails does not stop the others; the draft pack shows a 'Paper not
+available' sheet in its place, the review page shows the failing cell, and the build
+exits 1. A supplied document named in the agenda but missing or unreadable, or a
+confidential one committed to git, stops the build before anything runs. Serve the
+review page with: reportlib review MEETING
 """
 
 
@@ -144,7 +147,7 @@ def _list(project) -> int:
             print(f"{meeting}  (invalid: {str(error).splitlines()[0]})")
             continue
         m = config.params.meeting
-        print(f"{meeting}  {m.board}, {m.date:%-d %B %Y}")
+        print(f"{meeting}  {m.board}, {m.date_long}")
         for name, report in config.params.reports.items():
             print(f"    {name:<20} {report.title}")
     return 0

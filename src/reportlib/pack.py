@@ -8,14 +8,17 @@ keeps the running header and shows its number in the pack. Page ranges in the ag
 are counted from the pages actually rendered, never typed.
 
 - A supplied Markdown document is rendered as a paper; a supplied PDF is included page
-  for page, with the pack page number stamped at the foot.
-- A confidential item shows *Document is Restricted* sheets, one per page of its
-  document (one if the document is absent), so that the public pack and the full one,
-  ``outputs/<meeting>/confidential/pack-confidential.pdf``, share page numbers. The full
-  pack is made only when every confidential document is in
-  ``data/<meeting>/confidential/`` (which git ignores).
-- A report that failed, or was never built, gets a sheet saying so; the build has
-  failed anyway, and the sheet says the pack must not be published.
+  for page, with the pack page number stamped at the foot of its visible area.
+- A confidential item shows *Document is Restricted* sheets, as many as its ``pages:``
+  in the params file (checked against the document when it is present), so that the
+  public pack is paged the same on every machine, and the same as the full one,
+  ``outputs/<meeting>/confidential/pack-confidential.pdf``. The full pack is made only
+  when every confidential document is in ``data/<meeting>/confidential/`` (which git
+  ignores).
+- A report that failed, or was never built, gets a *Paper not available* sheet, and
+  the pack is then a draft: it is written as ``pack-draft.pdf`` and ``pack.pdf``, the
+  last complete pack, is left as it was (and so is the confidential pack). A complete
+  pack replaces ``pack.pdf`` and removes any draft.
 
 The same inputs give the same bytes: dates come from ``SOURCE_DATE_EPOCH`` or the
 meeting date, and the file identifier is a hash of the content. ``pack.json`` beside
@@ -41,7 +44,7 @@ from reportlib.files import atomic_write
 from reportlib.params import AgendaItem, MeetingConfig
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "typst"
-PACK, PACK_INFO = "pack.pdf", "pack.json"
+PACK, DRAFT, PACK_INFO = "pack.pdf", "pack-draft.pdf", "pack.json"
 CONFIDENTIAL_PACK = Path("confidential") / "pack-confidential.pdf"
 
 
@@ -104,7 +107,7 @@ def _common(config: MeetingConfig) -> dict[str, Any]:
     meeting = config.params.meeting
     return {
         "board": meeting.board,
-        "date_long": f"{meeting.date.day} {meeting.date:%B %Y}",
+        "date_long": meeting.date_long,
         "year": meeting.date.year,
         "month": meeting.date.month,
         "day": meeting.date.day,
@@ -168,7 +171,7 @@ def render_markdown(config: MeetingConfig, path: Path, first_page: int) -> bytes
         "meeting": meeting.id,
         "board": meeting.board,
         "date": meeting.date.isoformat(),
-        "date_long": f"{meeting.date.day} {meeting.date:%B %Y}",
+        "date_long": meeting.date_long,
         "title": doc.front.title,
         "purpose": doc.front.purpose,
         "summary": list(doc.front.summary),
@@ -186,8 +189,13 @@ def render_markdown(config: MeetingConfig, path: Path, first_page: int) -> bytes
 
 
 def stamp_pdf(config: MeetingConfig, path: Path, first_page: int) -> bytes:
-    """A supplied PDF, page for page, with pack page numbers stamped at the foot."""
+    """A supplied PDF, page for page, with pack page numbers stamped at the foot.
+
+    The number goes at the foot of what a viewer shows of the page: its CropBox, which
+    is the MediaBox unless the PDF sets a smaller one.
+    """
     import pypdf
+    from pypdf.generic import NameObject
 
     shown = config.project.relative(path)
     try:
@@ -196,10 +204,15 @@ def stamp_pdf(config: MeetingConfig, path: Path, first_page: int) -> bytes:
     except (pypdf.errors.PyPdfError, OSError, ValueError) as error:
         raise PackError(f"{shown} is not a readable PDF ({error})") from None
     for page in writer.pages:
+        # Pages may share one content stream, which merging changes in place (every page
+        # would show every number): give each page a copy of its own first.
+        contents = page.get_contents()
+        if contents is not None:
+            del page[NameObject("/Contents")]
+            page.replace_contents(contents)
         page.transfer_rotation_to_content()
-    sizes = [
-        {"width": float(p.mediabox.width), "height": float(p.mediabox.height)} for p in writer.pages
-    ]
+    boxes = [page.cropbox for page in writer.pages]
+    sizes = [{"width": float(box.width), "height": float(box.height)} for box in boxes]
     overlay = _compile(
         "pack-stamp.typ",
         {
@@ -210,10 +223,9 @@ def stamp_pdf(config: MeetingConfig, path: Path, first_page: int) -> bytes:
         },
         config.params.meeting.date,
     )
-    for page, over in zip(writer.pages, pypdf.PdfReader(io.BytesIO(overlay)).pages, strict=True):
-        page.merge_translated_page(
-            over, tx=float(page.mediabox.left), ty=float(page.mediabox.bottom)
-        )
+    overlays = pypdf.PdfReader(io.BytesIO(overlay)).pages
+    for page, box, over in zip(writer.pages, boxes, overlays, strict=True):
+        page.merge_translated_page(over, tx=float(box.left), ty=float(box.bottom))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -307,13 +319,16 @@ def _part(
         return Part(
             number, title, "supplied", "supplied", _document(config, path, first), source=shown
         )
-    # confidential
+    # confidential: as many restricted sheets as the params file says, document or not
+    pages = item.pages
+    if pages is None:  # load_meeting requires it
+        raise PackError(f"item {number}: a confidential item needs 'pages:' in the params file")
     if not path.is_file():
         warnings.append(
             f"item {number}: {shown} is not present, so the confidential pack was not made "
-            "(the public pack shows one Document is Restricted sheet for it)"
+            f"(the public pack shows its {pages} Document is Restricted sheets)"
         )
-        data = restricted(config, number, title, first, 1)
+        data = restricted(config, number, title, first, pages)
         return Part(number, title, "confidential", "restricted", data, source=shown)
     if _not_ignored(config, path):
         warnings.append(
@@ -321,7 +336,20 @@ def _part(
             "add 'data/*/confidential/' to .gitignore"
         )
     full = _document(config, path, first)
-    data = restricted(config, number, title, first, _pages(full))
+    found = _pages(full)
+    if found != pages:  # a PDF is checked with the parameters; Markdown only here
+        raise ParamsError(
+            [
+                Problem(
+                    config.project.relative(config.path),
+                    f"says {pages}, but {shown} has {found} pages in the pack; "
+                    f"set 'pages: {found}'",
+                    f"agenda.{index}.pages",
+                    config.document.line(("agenda", index, "pages")),
+                )
+            ]
+        )
+    data = restricted(config, number, title, first, pages)
     return Part(number, title, "confidential", "restricted", data, full, source=shown)
 
 
@@ -347,7 +375,7 @@ def render_front(config: MeetingConfig, rows: list[dict[str, Any]]) -> bytes:
         next_meeting = ", ".join(words)
     data = {
         **_common(config),
-        "title": f"{meeting.board}: agenda pack, {meeting.date.day} {meeting.date:%B %Y}",
+        "title": f"{meeting.board}: agenda pack, {meeting.date_long}",
         "day_date": day_date(meeting.date),
         "time": time_12h(meeting.time),
         "venue": meeting.venue,
@@ -438,9 +466,9 @@ def merge(
     kind = "confidential agenda pack (not for publication)" if full else "agenda pack"
     writer.add_metadata(
         {
-            "/Title": f"{meeting.board}, {meeting.date.day} {meeting.date:%B %Y}: {kind}",
+            "/Title": f"{meeting.board}, {meeting.date_long}: {kind}",
             "/Author": meeting.board,
-            "/Subject": f"Agenda and papers for the meeting of {meeting.date:%-d %B %Y}",
+            "/Subject": f"Agenda and papers for the meeting of {meeting.date_long}",
             "/Creator": f"reportlib {__version__}",
             "/Producer": f"reportlib {__version__} with pypdf",
             "/CreationDate": when,
@@ -462,7 +490,12 @@ def merge(
 
 
 def assemble(config: MeetingConfig, out_dir: Path) -> PackResult:
-    """Write ``pack.pdf``, ``pack.json`` and, if it can be made, the confidential pack."""
+    """Write the pack, ``pack.json`` and, if it can be made, the confidential pack.
+
+    The pack is ``pack.pdf`` when every paper is in it. When a paper is missing (its
+    report failed or was not built) it is ``pack-draft.pdf``, and ``pack.pdf`` and the
+    confidential pack are left as the last complete pack made them.
+    """
     if config.params.agenda is None:
         raise PackError(
             f"{config.project.relative(config.path)} has no agenda: add 'agenda:' to make a pack"
@@ -486,8 +519,6 @@ def assemble(config: MeetingConfig, out_dir: Path) -> PackResult:
             continue
         part = _part(config, out_dir, reports, index, number, item, first, warnings)
         part.first, part.last = first, first + _pages(part.public) - 1
-        if part.full is not None and _pages(part.full) != part.last - part.first + 1:
-            raise PackError(f"item {number}: the restricted sheets do not match the document")
         first = part.last + 1
         parts.append(part)
         row.update(
@@ -505,12 +536,26 @@ def assemble(config: MeetingConfig, out_dir: Path) -> PackResult:
             "the pack is not a tagged PDF (screen readers get no structure), because a "
             "supplied PDF has no tags; ask its author for a tagged (accessible) PDF"
         )
+    missing = [str(p.number) for p in parts if p.status in ("failed", "not built")]
+    if missing:
+        complete = (
+            f"{PACK}, the last complete pack, was left as it was"
+            if (out_dir / PACK).is_file()
+            else f"no complete pack ({PACK}) has been made yet"
+        )
+        warnings.insert(
+            0,
+            f"the pack is a draft, written as {DRAFT}: the paper for item(s) "
+            f"{', '.join(missing)} is missing; {complete}. Do not publish the draft: fix the "
+            "papers and build the meeting again",
+        )
     confidential = [p for p in parts if p.kind == "confidential"]
     full_path = out_dir / CONFIDENTIAL_PACK
-    made_full = bool(confidential) and all(p.full is not None for p in confidential)
+    present = all(p.full is not None for p in confidential)
+    made_full = bool(confidential) and present and not missing
     if made_full:
         atomic_write(full_path, merge(config, front, parts, full=True)[0])
-    else:
+    elif not missing:
         with contextlib.suppress(FileNotFoundError):
             full_path.unlink()  # an older one would no longer match the public pack
         with contextlib.suppress(OSError):
@@ -524,7 +569,8 @@ def assemble(config: MeetingConfig, out_dir: Path) -> PackResult:
     info = {
         "meeting": config.id,
         "manifest_finished": built.get("finished"),  # the build this pack was made after
-        "pack": PACK,
+        "pack": DRAFT if missing else PACK,
+        "draft": bool(missing),
         "sha256": hashlib.sha256(public).hexdigest(),
         "front_pages": front_pages,
         "pages": front_pages + first - 1,
@@ -537,9 +583,12 @@ def assemble(config: MeetingConfig, out_dir: Path) -> PackResult:
         "items": rows,
         "warnings": warnings,
     }
-    atomic_write(out_dir / PACK, public)
+    path = out_dir / (DRAFT if missing else PACK)
+    atomic_write(path, public)
+    if not missing:
+        (out_dir / DRAFT).unlink(missing_ok=True)  # the complete pack supersedes it
     atomic_write(out_dir / PACK_INFO, json.dumps(info, indent=2, ensure_ascii=False) + "\n")
-    return PackResult(out_dir / PACK, full_path if made_full else None, info, warnings)
+    return PackResult(path, full_path if made_full else None, info, warnings)
 
 
 def read_info(out_dir: Path) -> dict[str, Any]:

@@ -1,14 +1,16 @@
 """A meeting's parameters: ``params/<meeting>.yaml`` loaded through a typed schema.
 
 Everything is checked before any notebook runs: the YAML itself, the schema, that
-every report has a notebook, and that every parameter given to a report is declared
-(with a compatible type) in that notebook's ``parameters`` cell.
+every report has a notebook, that every parameter given to a report is declared
+(with a compatible type) in that notebook's ``parameters`` cell, and that the agenda's
+documents can be read (and that no confidential one is in git).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -66,6 +68,11 @@ class Meeting(_Model):
             raise ValueError("write the start time as HH:MM on the 24-hour clock, e.g. '11:00'")
         return value
 
+    @property
+    def date_long(self) -> str:
+        """The date as the papers print it: ``17 December 2020``."""
+        return f"{self.date.day} {self.date:%B %Y}"
+
 
 class Report(_Model):
     """One paper, built by one notebook."""
@@ -87,8 +94,10 @@ class AgendaItem(_Model):
     ``report`` is a paper built by a notebook; ``supplied`` a document someone else wrote
     (``data/<meeting>/supplied/``); ``confidential`` a document kept out of git
     (``data/<meeting>/confidential/``) that the public pack replaces by a *Document is
-    Restricted* sheet; ``verbal`` an update given at the meeting, with no paper. An item
-    with none of them (welcome, any other business) has no paper either.
+    Restricted* sheets, ``pages`` of them (the document's page count, given so that the
+    public pack is paged the same on every machine, with or without the document);
+    ``verbal`` an update given at the meeting, with no paper. An item with none of them
+    (welcome, any other business) has no paper either.
     """
 
     title: str | None = Field(None, min_length=1)
@@ -96,12 +105,15 @@ class AgendaItem(_Model):
     report: str | None = None
     supplied: str | None = None
     confidential: str | None = None
+    pages: StrictInt | None = Field(None, gt=0, description="a confidential document's pages")
     verbal: bool = False
 
     @model_validator(mode="after")
     def _one_kind(self) -> AgendaItem:
         papers = [k for k in ("report", "supplied", "confidential") if getattr(self, k)]
         papers += ["verbal"] if self.verbal else []
+        if self.pages is not None and not self.confidential:
+            raise ValueError("'pages' is for a confidential item only; remove it")
         if self.heading is not None:
             if self.title is not None or papers:
                 raise ValueError(
@@ -413,7 +425,11 @@ def _check_report(
 def _check_agenda(
     project: Project, shown: str, document: YamlDocument, params: MeetingParams
 ) -> list[Problem]:
-    """Every report is on the agenda once; every supplied document exists and reads."""
+    """Every report is on the agenda once; every document reads, and none is wrongly in git.
+
+    A supplied document must exist; a confidential one may be absent (it is never in
+    git), but its item must give its page count, which must be right when it is present.
+    """
     from reportlib import supplied
 
     problems: list[Problem] = []
@@ -449,8 +465,20 @@ def _check_agenda(
             continue
         kind = "supplied" if item.supplied else "confidential"
         key, line = f"agenda.{index}.{kind}", document.line((*loc, kind))
+        pages_key, pages_line = f"agenda.{index}.pages", document.line((*loc, "pages"))
         path = document_path(project, params.meeting.id, item)
         rel = project.relative(path)
+        if item.confidential and item.pages is None:
+            problems.append(
+                Problem(
+                    shown,
+                    f"is missing: give the page count of the confidential document {rel} "
+                    "(e.g. 'pages: 10'); the public pack shows that many Document is "
+                    "Restricted sheets, so that it is paged the same with or without the document",
+                    pages_key,
+                    line,
+                )
+            )
         if not path.is_file():
             if item.supplied:  # a confidential document is optional: never in git
                 problems.append(
@@ -463,13 +491,37 @@ def _check_agenda(
                     )
                 )
             continue
-        try:
-            if path.suffix.lower() == ".md":
+        if item.confidential and _tracked_by_git(project.root, path):
+            problems.append(
+                Problem(
+                    shown,
+                    f"names {rel}, which git tracks: a confidential document must never be "
+                    f"committed; remove it from git with 'git rm --cached {rel}' (the file "
+                    "stays here, and .gitignore keeps it out from then on)",
+                    key,
+                    line,
+                )
+            )
+        if path.suffix.lower() == ".md":
+            try:
                 supplied.read_markdown(path, rel)
-            else:
-                supplied.pdf_pages(path, rel)
-        except ParamsError as error:
-            problems += error.problems
+            except ParamsError as error:  # these name the Markdown file, its key and line
+                problems += error.problems
+            continue
+        try:
+            pages = supplied.pdf_pages(path)
+        except ValueError as error:
+            problems.append(Problem(shown, f"names {rel}, which {error}", key, line))
+            continue
+        if item.confidential and item.pages not in (None, pages):
+            problems.append(
+                Problem(
+                    shown,
+                    f"says {item.pages}, but {rel} has {pages} pages; set 'pages: {pages}'",
+                    pages_key,
+                    pages_line,
+                )
+            )
     for name in params.reports:
         if name not in placed:
             problems.append(
@@ -482,6 +534,20 @@ def _check_agenda(
                 )
             )
     return problems
+
+
+def _tracked_by_git(root: Path, path: Path) -> bool:
+    """Whether git tracks ``path`` (False outside a git checkout, or without git)."""
+    try:
+        done = subprocess.run(
+            ["git", "ls-files", "--error-unmatch", "--", str(path)],
+            cwd=root,
+            capture_output=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
 
 
 def _problem(shown: str, document: YamlDocument, error: Any) -> Problem:

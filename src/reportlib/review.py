@@ -120,7 +120,13 @@ def _links(out_dir: Path, names: list[tuple[str, str]]) -> list[dict[str, str]]:
 
 
 def _failing_source(out_dir: Path, report: str, cell: Any) -> str | None:
-    """The source of cell ``cell`` (the analyst's numbering) of the failed notebook."""
+    """The source of cell ``cell`` (the analyst's numbering) of the failed notebook.
+
+    None if there is no such cell, or if ``cell`` is None: the failure was in a cell
+    the build added (the injected parameters), which has no number.
+    """
+    if cell is None:
+        return None
     try:
         nb = json.loads((out_dir / f"{report}.failed.ipynb").read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -137,6 +143,7 @@ def _item_row(
     out_dir: Path,
     reports: dict[str, Any],
     packed: dict[int, dict[str, Any]],
+    pack_file: str,
     number: int,
     item: AgendaItem,
 ) -> dict[str, Any]:
@@ -156,9 +163,10 @@ def _item_row(
         "pack_href": None,
     }
     placed = packed.get(number, {})
-    if placed.get("pages"):
-        row["pages"] = placed["pages"]
-        row["pack_href"] = f"pack.pdf#page={placed['pdf_page']}"
+    page = placed.get("pdf_page")
+    if placed.get("pages") and isinstance(page, int) and not isinstance(page, bool):
+        row["pages"] = str(placed["pages"])
+        row["pack_href"] = f"{pack_file}#page={page}"
     status = item.kind
     if item.report:
         name = item.report
@@ -211,7 +219,12 @@ def context(config: MeetingConfig, out_dir: Path, pack_error: str | None = None)
     built = manifest.read(out_dir / "manifest.json")
     reports = built.get("reports", {})
     info = pack.read_info(out_dir)
-    packed = {r["number"]: r for r in info.get("items", []) if r.get("number") is not None}
+    draft = info.get("draft") is True
+    # Links name only the pack's own files, never a path read from pack.json.
+    pack_file = pack.DRAFT if draft else pack.PACK
+    made = (out_dir / pack_file).is_file() and bool(info)
+    items = info.get("items", []) if made else []
+    packed = {r["number"]: r for r in items if isinstance(r, dict) and r.get("number")}
     meeting = config.params.meeting
     groups: list[dict[str, Any]] = [{"heading": None, "rows": []}]
     agenda = []
@@ -219,7 +232,7 @@ def context(config: MeetingConfig, out_dir: Path, pack_error: str | None = None)
         if number is None:
             groups.append({"heading": item.heading, "rows": []})
             continue
-        row = _item_row(config, out_dir, reports, packed, number, item)
+        row = _item_row(config, out_dir, reports, packed, pack_file, number, item)
         groups[-1]["rows"].append(row)
         agenda.append(row)
     groups = [g for g in groups if g["rows"] or g["heading"]]
@@ -239,21 +252,23 @@ def context(config: MeetingConfig, out_dir: Path, pack_error: str | None = None)
             rows = figure_rows(now, before)
             figures.append({"number": row["number"], "title": row["title"], "rows": rows})
 
-    made = (out_dir / pack.PACK).is_file() and bool(info)
-    confidential = info.get("confidential_pack")
+    confidential = out_dir / pack.CONFIDENTIAL_PACK
     pack_view = {
         "made": made,
-        "file": pack.PACK,
-        "href": pack.PACK,
+        "draft": draft,
+        "file": pack_file,
+        "href": pack_file,
+        # a draft leaves the last complete pack in place: that is the one to publish
+        "complete_href": pack.PACK if draft and (out_dir / pack.PACK).is_file() else None,
         "pages": info.get("pages"),
         "tagged": info.get("tagged", False),
         # the pack records the build it was made after; another build since makes it stale
         "stale": made and info.get("manifest_finished") != built.get("finished"),
         "why": "build the meeting with PDF output" if not made else "",
-        "confidential_href": confidential
-        if confidential and (out_dir / confidential).is_file()
+        "confidential_href": pack.CONFIDENTIAL_PACK.as_posix()
+        if info.get("confidential_pack") and confidential.is_file()
         else None,
-        "confidential_file": Path(confidential).name if confidential else None,
+        "confidential_file": confidential.name,
         "warnings": info.get("warnings", []) if made else [],
         "error": pack_error,
     }
@@ -265,7 +280,7 @@ def context(config: MeetingConfig, out_dir: Path, pack_error: str | None = None)
         "generator": f"reportlib {__version__}",
         "meeting": config.id,
         "board": meeting.board,
-        "date_long": f"{meeting.date.day} {meeting.date:%B %Y}",
+        "date_long": meeting.date_long,
         "finished": _when(built.get("finished")),
         "git": built.get("git") or {},
         "groups": groups,

@@ -144,14 +144,27 @@ def _line(node: yaml.Node | None, loc: tuple) -> int | None:
     return line
 
 
-def pdf_pages(path: Path, shown: str) -> int:
-    """Pages of a PDF document; :class:`ParamsError` if it is not a readable PDF."""
+def pdf_pages(path: Path) -> int:
+    """Pages of a PDF document, every one read through.
+
+    Raises :class:`ValueError` saying what is wrong (to follow the file's name) if it
+    cannot be read, is encrypted or has no pages, so that the pack never meets it.
+    """
     import pypdf
 
     try:
         reader = pypdf.PdfReader(path)
-        if reader.is_encrypted:
-            raise ParamsError([Problem(shown, "is encrypted; supply a copy without a password")])
-        return len(reader.pages)
-    except (pypdf.errors.PyPdfError, OSError, ValueError) as error:
-        raise ParamsError([Problem(shown, f"is not a readable PDF ({error})")]) from None
+        encrypted = reader.is_encrypted
+        if not encrypted:
+            for page in reader.pages:  # a damaged page fails here rather than in the pack
+                contents = page.get_contents()
+                _ = page.cropbox, contents.operations if contents is not None else None
+    except Exception as error:  # pypdf raises many kinds of error on a damaged file
+        raise ValueError(
+            f"is not a readable PDF ({error}); supply it again, saved as PDF"
+        ) from None
+    if encrypted:
+        raise ValueError("is encrypted; supply a copy without a password")
+    if not reader.pages:
+        raise ValueError("has no pages; supply the document with its pages")
+    return len(reader.pages)

@@ -53,7 +53,7 @@ def context(
         "meeting": meeting.id,
         "board": meeting.board,
         "date": meeting.date.isoformat(),
-        "date_long": f"{meeting.date.day} {meeting.date:%B %Y}",
+        "date_long": meeting.date_long,
         "title": entry.title,
         "purpose": entry.purpose,
         "summary": _paragraphs(entry.summary),
