@@ -159,27 +159,22 @@ def render_report(config: MeetingConfig, report: str, notebook: Path, first_page
 
 def render_markdown(config: MeetingConfig, path: Path, first_page: int) -> bytes:
     """A Markdown document rendered as a board paper in the house style."""
-    from reportlib import supplied
+    from reportlib import render, supplied
     from reportlib.render import pdf
 
     shown = config.project.relative(path)
     doc = supplied.read_markdown(path, shown)
     meeting = config.params.meeting
-    contacts = [c.model_dump() for c in doc.front.contacts]
-    context = {
-        "lang": style.LANG,
-        "meeting": meeting.id,
-        "board": meeting.board,
-        "date": meeting.date.isoformat(),
-        "date_long": meeting.date_long,
-        "title": doc.front.title,
-        "purpose": doc.front.purpose,
-        "summary": list(doc.front.summary),
-        "recommendations": list(doc.front.recommendations),
-        "actions": list(doc.front.actions),
-        "contacts": contacts,
-        "first_page": first_page,
-    }
+    context = render.paper_values(
+        meeting,
+        title=doc.front.title,
+        purpose=doc.front.purpose,
+        summary=list(doc.front.summary),
+        recommendations=list(doc.front.recommendations),
+        actions=list(doc.front.actions),
+        contacts=[c.model_dump() for c in doc.front.contacts],
+    )
+    context["first_page"] = first_page
     with tempfile.TemporaryDirectory(prefix="reportlib-supplied-") as tmp:
         try:
             source = pdf.typst_source(doc.body, context)

@@ -13,7 +13,7 @@ from reportlib import __version__, style
 from reportlib.files import atomic_write
 
 if TYPE_CHECKING:
-    from reportlib.params import MeetingConfig
+    from reportlib.params import Meeting, MeetingConfig
     from reportlib.render.document import Document
 
 FORMATS = ("html", "pdf")
@@ -49,20 +49,46 @@ def context(
         for c in (found if isinstance(found, list) else [found])
     ]
     return {
+        **paper_values(
+            meeting,
+            title=entry.title,
+            purpose=entry.purpose,
+            summary=entry.summary,
+            recommendations=entry.recommendations,
+            actions=entry.actions,
+            contacts=[c.model_dump() for c in contacts],
+        ),
+        "style": style.css_variables(),
+        "generator": f"reportlib {__version__}",
+        "source": config.project.relative(config.notebook_path(report)),
+    }
+
+
+def paper_values(
+    meeting: Meeting,
+    *,
+    title: str,
+    purpose: str,
+    summary: list,
+    recommendations: list,
+    actions: list,
+    contacts: list[dict[str, str]],
+) -> dict[str, Any]:
+    """What every paper's PDF shows: the meeting, and a front sheet in the shape the
+    templates take (paragraphs as ``{text, points}``). Supplied Markdown papers use it too.
+    """
+    return {
         "lang": style.LANG,
         "meeting": meeting.id,
         "board": meeting.board,
         "date": meeting.date.isoformat(),
         "date_long": meeting.date_long,
-        "title": entry.title,
-        "purpose": entry.purpose,
-        "summary": _paragraphs(entry.summary),
-        "recommendations": _paragraphs(entry.recommendations),
-        "actions": _paragraphs(entry.actions),
-        "contacts": [c.model_dump() for c in contacts],
-        "style": style.css_variables(),
-        "generator": f"reportlib {__version__}",
-        "source": config.project.relative(config.notebook_path(report)),
+        "title": title,
+        "purpose": purpose,
+        "summary": _paragraphs(summary),
+        "recommendations": _paragraphs(recommendations),
+        "actions": _paragraphs(actions),
+        "contacts": contacts,
     }
 
 

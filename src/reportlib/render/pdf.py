@@ -142,10 +142,8 @@ def front_matter(context: dict[str, Any]) -> str:
     )
 
 
-def _paragraph(item: str | dict[str, Any]) -> dict[str, Any]:
-    """A front-sheet paragraph as ``{text, points}``, escaped (the template lays it out)."""
-    if isinstance(item, str):
-        item = {"text": item, "points": []}
+def _paragraph(item: dict[str, Any]) -> dict[str, Any]:
+    """A front-sheet paragraph ``{text, points}``, escaped (the template lays it out)."""
     return {
         "text": inline.escape(item["text"]),
         "points": [inline.escape(p) for p in item["points"]],
