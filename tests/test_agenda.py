@@ -66,7 +66,10 @@ def test_a_supplied_markdown_front_sheet_is_checked(agenda_project):
     path.write_text("---\npurpose: For information.\nsumary: typo\n---\n\nBody.\n")
     message = params_errors(agenda_project, AGENDA_PARAMS)
     assert "data/2020-12/supplied/boards.md:2: title: is missing; add it" in message
-    assert "data/2020-12/supplied/boards.md:3: sumary: is not a front-sheet field" in message
+    assert (
+        "data/2020-12/supplied/boards.md:3: sumary: is not a front-sheet key; did you mean summary?"
+        in message
+    )
     path.write_text("No front sheet here.\n")
     assert "boards.md:1: must open with its front sheet" in params_errors(
         agenda_project, AGENDA_PARAMS

@@ -1,22 +1,26 @@
-"""The meeting's words: placeholders resolved from data, text escaped, errors located."""
+"""A paper's words in its notebook: placeholders from data, figures placed, checks up front."""
 
 from __future__ import annotations
 
 import pytest
 
 from reportlib import record
+from reportlib.build import build, check
 from reportlib.exceptions import DataError
 from reportlib.formats import number, with_units
-from reportlib.narrative import Narrative
+from reportlib.narrative import Narrative, check_meeting
+from reportlib.params import load_meeting
 
-NARRATIVE = "data/2020-12/narrative/paper.yaml"
+from helpers import BASE_PARAMS, write_params
+
+WORDS = "data/2020-12/narrative/paper.md"
 
 
-def narrative(project, text: str) -> Narrative:
+def narrative(project, text: str, report: str = "paper") -> Narrative:
     folder = project.data_dir("2020-12") / "narrative"
     folder.mkdir(exist_ok=True)
-    (folder / "paper.yaml").write_text(text, encoding="utf-8")
-    return Narrative("paper", "2020-12", project=project)
+    (folder / f"{report}.md").write_text(text, encoding="utf-8")
+    return Narrative(report, "2020-12", project=project)
 
 
 @pytest.mark.parametrize(
@@ -46,146 +50,190 @@ def test_number_keeps_exact_figures_exact():
     assert number(1250000) == "1,250,000"  # not a round hundred thousand: printed in full
 
 
-def test_placeholders_resolve_by_schema_key_and_column(project):
+def test_placeholders_resolve_by_schema_key_column_and_short_name(project):
     words = narrative(
-        project, "summary: ['North sold {sales.North:amount}, {sales.South:share_pct}.']\n"
+        project,
+        "---\nsummary: North sold {sales.North:amount}.\nfigures:\n  south: sales.South:share_pct\n"
+        "---\n\nThe South had {south}.\n",
     )
-    assert words.text(words["summary"][0]) == r"North sold £120k, 60%\."
+    assert words.front.summary[0].text == "North sold £120k."
+    assert words.words.parts[0].markdown == "The South had 60%\\."
     assert words.value("sales.South:amount") == 180
-    assert "data/2020-12/narrative/paper.yaml" in record.snapshot()["reads"]
-
-
-def test_front_sheet_resolves_and_keeps_text_plain(project):
-    words = narrative(
-        project,
-        "purpose: For information.\n"
-        "summary:\n"
-        "- text: 'Sales were {sales.North:amount} in the North:'\n"
-        "  points: [one, two]\n"
-        "recommendations: [That members note the report.]\n"
-        "contact:\n"
-        "- {name: A, position: B, phone: '1', email: a@example.org}\n"
-        "- {name: C, position: D, phone: '2', email: c@example.org}\n",
-    )
-    front = words.record_front_sheet()
-    assert front["summary"] == [
-        {"text": "Sales were £120k in the North:", "points": ["one", "two"]}
-    ]
-    assert [c["name"] for c in front["contact"]] == ["A", "C"]
-    assert record.snapshot()["front"]["purpose"] == "For information."
-
-
-def test_hostile_text_is_escaped(project):
-    words = narrative(
-        project, "x: '<script>alert(1)</script> *bold* [link](http://evil) x^2^ @cite'\n"
-    )
-    text = words.text(words["x"])
-    assert "<script>" not in text and "&lt;script&gt;" in text
-    assert r"\*bold\*" in text and r"\[link\]" in text
-    assert r"x\^2\^" in text and r"\@cite" in text
-
-
-def test_paragraph_shapes(project):
-    words = narrative(
-        project,
-        "p:\n"
-        "  lead: Lead\n"
-        "  text: Lead-in\n"
-        "  points: [{lead: A, text: first}, second]\n"
-        "  topics: [red, blue]\n"
-        "  after: [Afterwards]\n",
-    )
-    assert words.paragraph(words["p"], ("p",)) == (
-        "**Lead** Lead\\-in\n\n- **A** first\n- second\n\nred; blue.\n\nAfterwards"
-    )
+    assert words.value("south") == 60.0
+    reads = record.snapshot()["reads"]
+    assert WORDS in reads and "data/2020-12/sales.csv" in reads
+    assert record.snapshot()["front"] == {"summary": [{"text": "North sold £120k.", "points": []}]}
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("placeholder", "expected"),
     [
-        ("'{nothing.North}'", "{nothing.North} names no dataset 'nothing'"),
-        ("'{sales.West:amount}'", "no row of data/2020-12/sales.csv has region = 'West'"),
-        ("'{sales.North.South}'", "dataset sales is keyed by region, so give 1 key part"),
-        ("'{sales.North:colour}'", "dataset sales has no column 'colour'"),
-        ("'{ sales }'", "has a brace that is not part of a placeholder"),
-        ("'{Sales.North} then {sales.North:amount}'", "has a brace that is not part of"),
-        ("'unclosed {sales.North'", "has a brace that is not part of a placeholder"),
+        ("{nothing.North}", "names no dataset 'nothing'"),
+        ("{sales.West:amount}", "no row of data/2020-12/sales.csv has region = 'West'"),
+        (
+            "{sales.Nrth:amount}",
+            "no row of data/2020-12/sales.csv has region = 'Nrth' (nearest: North)",
+        ),
+        ("{sales.North.South}", "dataset sales is keyed by region, so give 1 key part"),
+        ("{sales.North:colour}", "dataset sales has no column 'colour'"),
+        ("{sale.North}", "names no dataset 'sale' (nearest: sales)"),
+        ("{north}", "names no figure: it is not under 'figures:'"),
     ],
-    ids=[
-        "unknown-dataset",
-        "no-row",
-        "key-parts",
-        "unknown-column",
-        "stray-braces",
-        "brace-before-a-placeholder",
-        "unclosed",
-    ],
+    ids=["dataset", "row", "nearest-row", "key-parts", "column", "nearest-dataset", "short"],
 )
-def test_bad_placeholders_name_file_key_and_line(project, text, expected):
-    words = narrative(project, f"intro: fine\nsections:\n- paragraphs:\n  - {text}\n")
+def test_a_placeholder_that_resolves_to_nothing_names_file_line_column(
+    project, placeholder, expected
+):
     with pytest.raises(DataError) as caught:
-        words.section(words["sections"][0], ("sections", 0))
-    message = str(caught.value)
-    assert expected in message
-    assert f"{NARRATIVE}:4: sections.0.paragraphs.0:" in message
+        narrative(project, f"---\npurpose: x\n---\n\nIt was {placeholder}.\n")
+    assert f"{WORDS}:5: column 8: {placeholder} {expected}" in str(caught.value)
 
 
-def test_a_paragraph_key_nobody_shows_is_an_error(project):
-    words = narrative(project, "p: {text: hi, quote: lost words}\n")
-    with pytest.raises(DataError, match="not quote"):
-        words.paragraph(words["p"], ("p",))
+def test_datasets_lets_a_figure_go_by_its_own_name(project):
+    words = narrative(
+        project,
+        "---\ndatasets: [sales]\nfigures: {south: sales.South}\n---\n\n"
+        "{North:amount} and {south:amount}.\n",
+    )
+    assert words.words.parts[0].markdown == "£120k and £180k\\."
+    with pytest.raises(DataError, match=r"'datasets:' lists 'nothing', which is no dataset"):
+        narrative(project, "---\ndatasets: [nothing]\n---\n\n{North}\n")
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("summary: [{text: a, after: [b]}]", "summary.0: a front-sheet paragraph takes points"),
-        ("contact: {name: A, position: B, phone: '1', email: nobody}", "contact: is not a contact"),
-        ("summary: ['{sales.West:amount}']", "no row of data/2020-12/sales.csv"),
-    ],
-    ids=["unknown-key", "bad-email", "bad-placeholder"],
-)
-def test_front_sheet_problems_name_the_file_and_key(project, text, expected):
-    words = narrative(project, text + "\n")
-    with pytest.raises(DataError) as caught:
-        words.front_sheet()
-    assert NARRATIVE in str(caught.value) and expected in str(caught.value)
-
-
-def test_show_places_figures_where_the_narrative_says(project, monkeypatch):
+def test_show_places_figures_and_previews_the_front_sheet(project, monkeypatch):
     shown = []
-    monkeypatch.setattr("IPython.display.display", shown.append)
+    monkeypatch.setattr(
+        "IPython.display.display", lambda item, **kwargs: shown.append((item, kwargs))
+    )
     words = narrative(
         project,
-        "sections:\n- heading: One\n  paragraphs: [text]\n  show: [chart]\n- heading: Two\n",
+        "---\npurpose: For information.\n---\n\n## One\n\nText.\n\n"
+        "{{< chart sales_chart North >}}\n\n## Two\n",
     )
-    words.show(figures={"chart": lambda: "CHART"})
-    assert shown == ["## One\n\ntext", "CHART", "## Two"]
+    words.figure(lambda region: f"CHART {region}")  # a lambda is offered as '<lambda>'
+
+    @words.figure
+    def sales_chart(region):
+        return f"CHART {region}"
+
+    words.show()
+    preview, one, chart, two = shown
+    assert preview[1]["metadata"] == {"reportlib": {"preview": True}}
+    assert "For information." in preview[0]["text/html"]
+    assert one[0].data == "## One\n\nText\\." and chart[0] == "CHART North"
+    assert two[0].data == "## Two"
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("sections:\n- heading: One\n  show: [table]\n", "sections.0.show: shows 'table'"),
-        ("sections:\n- heading: One\n  quote: lost\n", "sections.0: a section takes"),
-    ],
-    ids=["unknown-figure", "unknown-key"],
-)
-def test_show_refuses_what_it_cannot_show(project, monkeypatch, text, expected):
-    monkeypatch.setattr("IPython.display.display", lambda _: None)
-    words = narrative(project, text)
-    with pytest.raises(DataError, match=expected):
-        words.show(figures={"chart": lambda: "CHART"})
+def test_show_refuses_a_figure_the_notebook_does_not_offer(project, monkeypatch):
+    monkeypatch.setattr("IPython.display.display", lambda *a, **k: None)
+    words = narrative(project, "---\npurpose: x\n---\n\n{{< table totals >}}\n")
+    with pytest.raises(DataError, match=rf"{WORDS}:5: places 'totals', which notebooks/paper"):
+        words.show()
 
 
-def test_contacts(project):
-    words = narrative(project, "people: [{name: A, position: B, phone: '1', email: a@b.org}]\n")
-    assert words.contacts(words["people"], "Contacts", ("people",)) == (
-        "**Contacts**\n\n- A, B, 1, a\\@b\\.org"
-    )
-    assert words.contacts(None, "Contacts", ("people",)) == ""
+def test_a_figure_that_fails_names_the_line_that_placed_it(project, monkeypatch):
+    monkeypatch.setattr("IPython.display.display", lambda *a, **k: None)
+    words = narrative(project, "---\npurpose: x\n---\n\n{{< table totals West >}}\n")
+
+    @words.figure
+    def totals(region):
+        raise KeyError(region)
+
+    with pytest.raises(DataError, match=rf"{WORDS}:5: placing totals West failed: KeyError"):
+        words.show()
 
 
-def test_missing_narrative_says_where_to_put_it(project):
-    with pytest.raises(DataError, match=r"narrative/absent\.yaml: does not exist"):
+def test_missing_words_say_where_they_go(project):
+    with pytest.raises(DataError, match=r"narrative/absent\.md: does not exist"):
         Narrative("absent", "2020-12", project=project)
+
+
+def words_params(project, report: str = "shows_words") -> None:
+    write_params(project, BASE_PARAMS + f"  {report}:\n    title: Sales in words\n")
+
+
+def test_check_finds_every_problem_before_anything_runs(project):
+    words_params(project)
+    folder = project.data_dir("2020-12") / "narrative"
+    folder.mkdir()
+    (folder / "shows_words.md").write_text(
+        "---\npurpose: x\n---\n\n{sales.West}\n\n{{< chart pie_chart >}}\n", encoding="utf-8"
+    )
+    (folder / "budget.md").write_text("---\npurpose: x\n---\n", encoding="utf-8")
+    problems = [str(p) for p in check_meeting(load_meeting(project, "2020-12"))]
+    assert problems[0].startswith("data/2020-12/narrative/shows_words.md:5: column 1:")
+    assert problems[1].startswith(
+        "data/2020-12/narrative/shows_words.md:7: places 'pie_chart', which "
+        "notebooks/shows_words.ipynb does not offer (it offers: sales_chart)"
+    )
+    assert problems[2].startswith("data/2020-12/narrative/budget.md: is the words of no report")
+    with pytest.raises(DataError, match="3 problems"):
+        check(project, "2020-12")
+
+
+def test_a_notebook_that_opens_words_needs_its_file(project):
+    words_params(project)
+    with pytest.raises(DataError, match=r"narrative/shows_words\.md: does not exist"):
+        check(project, "2020-12")
+
+
+SMALL_PAPER = """\
+---
+purpose: For information.
+summary: North sold {sales.North:amount} this year.
+recommendations: That members note the report.
+contact: {name: Alex Example, position: Analyst, phone: 020 7000 0000, email: alex@example.org}
+---
+
+Sales rose in both regions.
+
+## Background
+
+The South sold {sales.South:amount}:
+
+- **South:** the larger share, {sales.South:share_pct};
+- **North:** the rest.
+
+{{< chart sales_chart >}}
+
+## Next steps
+
+A closing paragraph, with <script>alert(1)</script> and #pagebreak() typed in.
+
+# Appendix 1: Method
+
+An appendix paragraph, not numbered.
+"""
+
+
+@pytest.mark.slow
+def test_a_paper_written_in_words_reads_the_same_in_html_and_pdf(project):
+    from pypdf import PdfReader
+
+    words_params(project)
+    folder = project.data_dir("2020-12") / "narrative"
+    folder.mkdir()
+    (folder / "shows_words.md").write_text(SMALL_PAPER, encoding="utf-8")
+    result = build(project, "2020-12")
+    assert result.ok, [str(j.error) for j in result.failed]
+    out = project.outputs / "2020-12"
+    html = (out / "shows_words.html").read_text(encoding="utf-8")
+    pdf = " ".join(p.extract_text() for p in PdfReader(out / "shows_words.pdf").pages)
+    pdf = " ".join(pdf.split())
+    for text in (html, pdf):
+        assert "North sold £120k this year." in text
+        assert "That members note the report." in text and "Alex Example" in text
+        assert text.index("Sales rose") < text.index("The South sold £180k")
+        assert text.index("the rest.") < text.index("Sales by region") < text.index("A closing")
+        assert "South: the larger share, 60%" in text.replace("<strong>", "").replace(
+            "</strong>", ""
+        )
+        assert "Front sheet" not in text  # the notebook's own preview stays there
+        assert "#pagebreak() typed in" in text  # printed as typed, never run
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    for n, start in ((1, "Sales rose"), (2, "The South sold"), (3, "A closing")):
+        assert f"{n}. {start}" in pdf
+    assert "4. An appendix" not in pdf and "An appendix paragraph" in pdf
+    for text, kind in (("A closing", "rl-numbered"), ("An appendix paragraph", "rl-appendix")):
+        before = html[: html.index(text)]  # the body is numbered, the appendix is not
+        assert before[before.rindex('class="rl-cell') :].startswith(f'class="rl-cell {kind}"')

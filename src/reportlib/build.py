@@ -23,9 +23,10 @@ from typing import Any
 
 import psutil
 
-from reportlib import manifest, render
+from reportlib import manifest, narrative, render
 from reportlib.data import check_meeting_data
 from reportlib.exceptions import (
+    DataError,
     ExecutionError,
     ParamsError,
     Problem,
@@ -93,6 +94,10 @@ def check(project: Project, meeting: str, reports: Sequence[str] = ()) -> Meetin
         )
     if project.data_dir(meeting).is_dir():
         check_meeting_data(project, meeting)
+    # Every paper's words, placeholders resolved, before any kernel starts.
+    problems = narrative.check_meeting(config)
+    if problems:
+        raise DataError(problems)
     return config
 
 

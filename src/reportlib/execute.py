@@ -176,6 +176,12 @@ def _stderr_warnings(nb: NotebookNode) -> list[str]:
     return found
 
 
+def _describe(source: str) -> str:
+    """A cell's first line that says what it does: not a ``#|`` option, which says nothing."""
+    lines = [ln for ln in source.splitlines() if ln.strip()]
+    return next((ln for ln in lines if not ln.lstrip().startswith("#|")), "")
+
+
 def _failed_cell(nb: NotebookNode) -> int | None:
     """Index of the cell that failed: the one with an error output, else the last one started."""
     started = None
@@ -214,7 +220,7 @@ def _error(
         nb.cells.insert(0, heading)
         nbformat.write(nb, staged)
     number = cell.metadata.get("reportlib", {}).get("cell") if cell is not None else None
-    first = next((ln for ln in (cell.source if cell else "").splitlines() if ln.strip()), "")
+    first = _describe(cell.source if cell else "")
     if cell is not None and number is None:  # papermill's injected-parameters cell
         first = first or "# Parameters"
     return ExecutionError(

@@ -1,350 +1,366 @@
-"""A paper's words for one meeting: ``data/<meeting>/narrative/<report>.yaml``.
+"""A paper's words for one meeting, ``data/<meeting>/narrative/<report>.md``, in a notebook.
 
-The narrative holds the meeting-specific text (front sheet, body sections, appendix
-items); figures in it are placeholders that name a dataset row, never digits:
+The words are Markdown (see :mod:`reportlib.words` and ``data/README.md``); every figure
+in them is a placeholder resolved from the meeting's data::
 
-    {rps_figures.peers}                                  dataset rps_figures, key "peers"
-    {rps_programmes.bespoke_remote_peer_support.delivered.programmes}
-    {resident_satisfaction_polling.trusts_council.27:pct}   column pct (default: value)
+    {peers}                                               a short name from 'figures:'
+    {rps_figures.peers}                                   dataset rps_figures, key "peers"
+    {resident_satisfaction_polling.trusts_council.27:pct} key parts in schema order, column
 
-A placeholder's key parts follow the dataset schema's ``key`` in order. Its value is
-formatted with its units (:mod:`reportlib.formats`). Every text is escaped, so words
-from data can never become markup: the Markdown built here is the only markup.
+A notebook opens its words, offers the charts and tables the words may place, and
+shows the paper::
 
-Any problem (a placeholder that resolves to nothing, a stray brace, a key the notebook
-does not show) is a :class:`DataError` naming the narrative file, its line and key.
+    words = Narrative("lg_inform", meeting)
+
+    @words.figure
+    def hits_chart():
+        return charts.bars(...)
+
+    words.show()
+
+Opening the words records the front sheet for the build; :meth:`Narrative.show` shows
+it too (in the notebook only) and then the body, each ``{{< chart name >}}`` replaced by
+what the notebook's ``name`` returns. Any problem is a :class:`DataError` naming the
+words file, its line and, for a placeholder, its column. The build runs the same checks
+before any notebook starts (:func:`check_meeting`).
 """
 
 from __future__ import annotations
 
+import difflib
+import html
 import re
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
-
-import pandas as pd
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reportlib import record
-from reportlib.data import load_table, read_yaml
-from reportlib.exceptions import DataError, Problem
+from reportlib.data import load_table, sha256
+from reportlib.exceptions import DataError, Problem, ReportlibError
 from reportlib.formats import with_units
-from reportlib.inline import escape
+from reportlib.frontsheet import FrontSheet
 from reportlib.paths import Project, find_project
-from reportlib.yamlfile import YamlDocument
+from reportlib.words import NAME, Names, PlaceholderProblem, Section, Words, parse
 
-PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\.([^{}:\n]+?)(?::([a-z][a-z0-9_]*))?\}")
-PARAGRAPH_KEYS = {"lead", "text", "points", "after", "topics"}
-SECTION_KEYS = {"heading", "level", "paragraphs", "subsections", "show", "note"}
-FRONT_ITEM_KEYS = {"text", "points"}
-CONTACT_FIELDS = ("name", "position", "phone", "email")
+if TYPE_CHECKING:
+    import pandas as pd
 
-Where = Sequence[str | int]
+    from reportlib.params import MeetingConfig
 
-
-class Markdown(str):
-    """Markdown text that a notebook displays as Markdown (HTML and PDF both render it)."""
-
-    def _repr_markdown_(self) -> str:
-        return str(self)
+FOLDER = "narrative"
+#: Display metadata of what a notebook shows only to its writer (never in the paper).
+PREVIEW = {"reportlib": {"preview": True}}
+# A bare {name}: a short name, or a figure of a key/value dataset (ids as the data has them).
+_BARE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
-def _keep(text: str) -> str:
-    return text
+def words_path(project: Project, meeting: str, report: str) -> Path:
+    return project.data_dir(meeting) / FOLDER / f"{report}.md"
 
 
-class Narrative:
-    """The narrative of ``report`` for ``meeting``, with its placeholders resolved.
+class MeetingData:
+    """The meeting's datasets, each loaded once, and placeholder lookup in them."""
 
-    :meth:`text` gives one piece of text; :meth:`paragraph`, :meth:`section` and
-    :meth:`show` the body; :meth:`record_front_sheet` gives the build the front sheet.
-    ``where`` arguments are key paths in the file (``("sections", 2, "paragraphs")``),
-    so that an error names the line.
-    """
-
-    def __init__(self, report: str, meeting: str, *, project: Project | None = None):
-        self.project = project or find_project()
-        self.meeting = meeting
-        self.path = self.project.data_dir(meeting) / "narrative" / f"{report}.yaml"
-        self.shown = self.project.relative(self.path)
-        self.document: YamlDocument = read_yaml(
-            self.project,
-            self.path,
-            f"every report's words are in data/<meeting>/narrative/{report}.yaml; "
-            "copy the last meeting's and update it",
-        )
-        if not isinstance(self.document.data, dict):
-            raise DataError([Problem(self.shown, "must be a mapping (purpose, summary, …)")])
-        self.data: dict[str, Any] = self.document.data
+    def __init__(self, project: Project, meeting: str):
+        self.project, self.meeting = project, meeting
         self._tables: dict[str, pd.DataFrame] = {}
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in self.data:
-            raise self.error(f"has no {key!r}; the notebook needs it", ())
-        return self.data[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
-
-    def error(self, message: str, where: Where) -> DataError:
-        """A problem at key path ``where`` of the narrative file, with its line."""
-        key = ".".join(str(p) for p in where) or None
-        return DataError([Problem(self.shown, message, key, self.document.line(tuple(where)))])
-
-    # -- figures -------------------------------------------------------------------
+        self._rows: dict[str, dict[tuple[str, ...], dict[str, Any]]] = {}
 
     def table(self, name: str) -> pd.DataFrame:
-        """The meeting's dataset ``name`` (loaded once, checked against its schema)."""
         if name not in self._tables:
             self._tables[name] = load_table(name, self.meeting, project=self.project)
         return self._tables[name]
 
-    def value(self, placeholder: str, where: Where = ()) -> Any:
-        """The value behind a placeholder (``dataset.key[:column]``), to compute with."""
-        match = PLACEHOLDER.fullmatch("{" + placeholder.strip("{}") + "}")
-        if not match:
-            raise self.error(f"{placeholder!r} is not a placeholder dataset.key[:column]", where)
-        return self._lookup(match, where)[0]
+    def datasets(self) -> list[str]:
+        return sorted(p.stem for p in (self.project.data / "schemas").glob("*.yaml"))
 
-    def _lookup(self, match: re.Match, where: Where) -> tuple[Any, str | None]:
-        name, key, column = match.group(1), match.group(2), match.group(3) or "value"
-        if not (self.project.data / "schemas" / f"{name}.yaml").is_file():
-            raise self.error(f"{match.group(0)} names no dataset {name!r}", where)
-        frame = self.table(name)
+    def lookup(self, reference: str, names: Names) -> tuple[Any, str | None]:
+        """The value and units behind ``reference``: a name or ``dataset.key[:column]``.
+
+        Raises :class:`PlaceholderProblem` saying what is wrong and the nearest names.
+        """
+        head, colon, column = reference.partition(":")
+        if _BARE.fullmatch(head):  # a name; ':column' picks another column of its row
+            full = self.named(head, names)
+            if colon and ":" in full:
+                raise PlaceholderProblem(f"already names a column ({full}); drop ':{column}'")
+            reference = full + colon + column
+        name, _, rest = reference.partition(".")
+        key, _, column = rest.partition(":")
+        column = column or "value"
+        if not rest or not NAME.fullmatch(name) or not NAME.fullmatch(column):
+            raise PlaceholderProblem(
+                "is not a placeholder: write {name} (a short name) or {dataset.key} or "
+                "{dataset.key:column}"
+            )
+        if name not in self.datasets():
+            raise PlaceholderProblem(f"names no dataset {name!r}" + _nearest(name, self.datasets()))
+        try:
+            frame = self.table(name)
+        except ReportlibError as error:
+            raise PlaceholderProblem(f"cannot be read: {error}") from None
         schema = frame.attrs["schema"]
-        parts = key.split(".")
+        parts = tuple(key.split("."))
         if len(parts) != len(schema.key):
-            raise self.error(
-                f"{match.group(0)}: dataset {name} is keyed by {', '.join(schema.key)}, "
-                f"so give {len(schema.key)} key part(s) separated by '.'",
-                where,
+            raise PlaceholderProblem(
+                f"dataset {name} is keyed by {', '.join(schema.key)}, "
+                f"so give {len(schema.key)} key part(s) separated by '.'"
             )
         if column not in frame.columns:
-            raise self.error(
-                f"{match.group(0)}: dataset {name} has no column {column!r} "
-                f"(it has: {', '.join(frame.columns)})",
-                where,
+            raise PlaceholderProblem(
+                f"dataset {name} has no column {column!r} (it has: {', '.join(frame.columns)})"
             )
-        rows = frame
-        for col, part in zip(schema.key, parts, strict=True):
-            rows = rows[rows[col].map(_key_text) == part]
-        if len(rows) != 1:
-            raise self.error(
-                f"{match.group(0)}: no row of data/{self.meeting}/{name}.csv has "
-                + ", ".join(f"{c} = {p!r}" for c, p in zip(schema.key, parts, strict=True)),
-                where,
-            )
-        row = rows.iloc[0]
+        rows = self.rows(name)
+        if parts not in rows:
+            for depth, (col, part) in enumerate(zip(schema.key, parts, strict=True)):
+                known = sorted({k[depth] for k in rows if k[:depth] == parts[:depth]})
+                if part not in known:
+                    raise PlaceholderProblem(
+                        f"no row of data/{self.meeting}/{name}.csv has {col} = {part!r}"
+                        + _nearest(part, known)
+                    )
+        row = rows[parts]
         units = row["units"] if "units" in frame.columns else schema.column(column).units
         value = row[column]
         return (value.item() if hasattr(value, "item") else value), units
 
-    # -- text ------------------------------------------------------------------------
+    def rows(self, name: str) -> dict[tuple[str, ...], dict[str, Any]]:
+        """Dataset ``name``'s rows by their key as placeholders write it (built once)."""
+        if name not in self._rows:
+            frame = self.table(name)
+            key = frame.attrs["schema"].key
+            texts = zip(*(frame[c].map(key_text) for c in key), strict=True)
+            self._rows[name] = dict(zip(texts, frame.to_dict("records"), strict=True))
+        return self._rows[name]
 
-    def text(self, text: Any, where: Where = ()) -> str:
-        """``text`` escaped for Markdown, its placeholders replaced by formatted figures."""
-        return self._resolve(text, where, escape)
-
-    def plain(self, text: Any, where: Where = ()) -> str:
-        """Like :meth:`text`, unescaped: for the front sheet (the templates escape it)."""
-        return self._resolve(text, where, _keep)
-
-    def _resolve(self, text: Any, where: Where, finish: Callable[[str], str]) -> str:
-        source, parts, last = str(text), [], 0
-        for match in [*PLACEHOLDER.finditer(source), None]:
-            literal = source[last : match.start() if match else len(source)]
-            if "{" in literal or "}" in literal:
-                raise self.error(
-                    f"has a brace that is not part of a placeholder {{dataset.key[:column]}}: "
-                    f"{literal.strip()[:60]!r}",
-                    where,
+    def named(self, name: str, names: Names) -> str:
+        """The full reference a bare name stands for (see :class:`reportlib.words.Names`)."""
+        if name in names.figures:
+            return names.figures[name]
+        known = list(names.figures)
+        for dataset in names.datasets:
+            if dataset not in self.datasets():
+                raise PlaceholderProblem(
+                    f"cannot be looked up: 'datasets:' lists {dataset!r}, which is no dataset"
+                    + _nearest(dataset, self.datasets())
                 )
-            parts.append(finish(literal))
-            if match:
-                parts.append(finish(with_units(*self._lookup(match, where))))
-                last = match.end()
-        return "".join(parts)
-
-    def paragraph(self, item: Any, where: Where = ()) -> str:
-        """A paragraph: text, or ``{lead, text, points, after, topics}``.
-
-        ``lead`` is a bold lead-in, ``points`` bullets, ``after`` paragraphs after them,
-        ``topics`` a short list run into one line. Any other key is an error, so that no
-        words in the file are silently left out of the paper.
-        """
-        where = tuple(where)
-        if not isinstance(item, dict):
-            return self.text(item, where)
-        self.check_keys(item, PARAGRAPH_KEYS, where, "a paragraph")
-        lines = []
-        first = self.text(item.get("text", ""), (*where, "text"))
-        if item.get("lead"):
-            first = f"**{self.text(item['lead'], (*where, 'lead'))}** {first}".rstrip()
-        if first:
-            lines.append(first)
-        if item.get("points"):
-            lines.append(self.bullets(item["points"], (*where, "points")))
-        if item.get("topics"):
-            topics = [self.text(t, (*where, "topics", i)) for i, t in enumerate(item["topics"])]
-            lines.append("; ".join(topics) + ".")
-        lines += [self.text(a, (*where, "after", i)) for i, a in enumerate(item.get("after") or [])]
-        return "\n\n".join(lines)
-
-    def paragraphs(self, items: Iterable[Any], where: Where = ()) -> Markdown:
-        return Markdown(
-            "\n\n".join(self.paragraph(p, (*where, i)) for i, p in enumerate(items or []))
+            key = self.table(dataset).attrs["schema"].key
+            if len(key) != 1:
+                raise PlaceholderProblem(
+                    f"cannot be looked up: 'datasets:' lists {dataset}, which is keyed by "
+                    f"{', '.join(key)}; list only datasets keyed by one column"
+                )
+            ids = [k[0] for k in self.rows(dataset)]
+            if name in ids:
+                return f"{dataset}.{name}"
+            known += ids
+        raise PlaceholderProblem(
+            "names no figure: it is not under 'figures:' in the front matter, nor a row of "
+            "a dataset listed under 'datasets:'" + _nearest(name, known)
         )
 
-    def bullets(self, items: Iterable[Any], where: Where = ()) -> Markdown:
-        """Items as one bullet list (each item may have a bold ``lead``)."""
-        return Markdown(
-            "\n".join(
-                "- " + self.paragraph(p, (*where, i)).replace("\n", "\n  ")
-                for i, p in enumerate(items or [])
-            )
-        )
 
-    def heading(self, text: str, level: int = 1, where: Where = ()) -> Markdown:
-        """A heading: level 1 is a section of the paper (``##``), 2 a sub-section."""
-        return Markdown("#" * (level + 1) + " " + self.text(text, where))
-
-    def bold(self, text: str, where: Where = ()) -> Markdown:
-        """A short line in bold, such as a list's lead-in."""
-        return Markdown(f"**{self.text(text, where)}**")
-
-    def section(self, section: dict, where: Where = (), *, base: int = 1) -> Markdown:
-        """``{heading, level, paragraphs, subsections}`` as Markdown."""
-        where = tuple(where)
-        out = []
-        if section.get("heading"):
-            level = base + int(section.get("level", 1)) - 1
-            out.append(self.heading(section["heading"], level, (*where, "heading")))
-        if section.get("paragraphs"):
-            out.append(self.paragraphs(section["paragraphs"], (*where, "paragraphs")))
-        for i, sub in enumerate(section.get("subsections") or []):
-            self.check_keys(sub, SECTION_KEYS, (*where, "subsections", i), "a sub-section")
-            out.append(self.section(sub, (*where, "subsections", i), base=base + 1))
-        return Markdown("\n\n".join(out))
-
-    def show(
-        self,
-        sections: Sequence[dict] | None = None,
-        where: Where = ("sections",),
-        *,
-        figures: dict[str, Callable[[], Any]] | None = None,
-        extra: Callable[[dict, tuple], Iterable[Any]] | None = None,
-        extra_keys: Iterable[str] = (),
-        base: int = 1,
-    ) -> None:
-        """Display sections in order (default: the body), each followed by its extras.
-
-        A section's ``show: [name, ...]`` displays ``figures[name]()`` after its text, so
-        the meeting's narrative decides where a chart or table stands. ``extra(section,
-        where)`` returns more to display for the ``extra_keys`` the notebook handles
-        itself. Any other key is an error; ``note`` keys are comments for the analyst.
-        """
-        from IPython.display import display
-
-        where = tuple(where)
-        found = self.get(str(where[0]), []) if sections is None else sections
-        figures = figures or {}
-        for i, section in enumerate(found or []):
-            here = (*where, i)
-            self.check_keys(section, SECTION_KEYS | set(extra_keys), here, "a section")
-            display(self.section(section, here, base=base))
-            for name in section.get("show") or []:
-                if name not in figures:
-                    raise self.error(
-                        f"shows {name!r}, which this notebook does not draw "
-                        f"(it draws: {', '.join(figures) or 'nothing'})",
-                        (*here, "show"),
-                    )
-                display(figures[name]())
-            for item in extra(section, here) if extra else ():
-                display(item)
-
-    def appendix_heading(self, appendix: dict, where: Where) -> Markdown:
-        """``## Appendix 1: Title`` (the heading that starts the paper's appendix)."""
-        where = tuple(where)
-        label = self.text(appendix["label"], (*where, "label"))
-        lines = [f"## {label}: {self.text(appendix['title'], (*where, 'title'))}"]
-        if appendix.get("subtitle"):
-            lines.append(self.bold(appendix["subtitle"], (*where, "subtitle")))
-        return Markdown("\n\n".join(lines))
-
-    def contacts(self, people: Sequence[dict] | None, heading: str, where: Where) -> Markdown:
-        """Contact officers as a short list (name, position, phone, email)."""
-        if not people:
-            return Markdown("")
-        lines = [
-            "- " + ", ".join(self.text(p[k], (*where, i, k)) for k in CONTACT_FIELDS if p.get(k))
-            for i, p in enumerate(people)
-        ]
-        return Markdown(f"{self.bold(heading)}\n\n" + "\n".join(lines))
-
-    def check_keys(self, item: Any, allowed: set[str], where: Where, what: str) -> None:
-        if not isinstance(item, dict):
-            raise self.error(f"must be {what} (a mapping)", where)
-        unknown = sorted(set(item) - allowed)
-        if unknown:
-            raise self.error(
-                f"{what} takes {', '.join(sorted(allowed))}; not {', '.join(unknown)}", where
-            )
-
-    # -- front sheet -----------------------------------------------------------------
-
-    def front_sheet(self) -> dict[str, Any]:
-        """Purpose, summary, recommendations, actions and contact, placeholders resolved.
-
-        Summary, recommendations and actions are lists of paragraphs, each text or
-        ``{text, points}``; contact is one person or a list of people, each checked here
-        so that a mistake is reported against this file.
-        """
-        from reportlib.params import Contact
-
-        out: dict[str, Any] = {}
-        if self.get("purpose"):
-            out["purpose"] = self.plain(self["purpose"], ("purpose",))
-        for key in ("summary", "recommendations", "actions"):
-            items = []
-            for i, item in enumerate(self.get(key) or []):
-                where = (key, i)
-                if not isinstance(item, dict):
-                    items.append(self.plain(item, where))
-                    continue
-                self.check_keys(item, FRONT_ITEM_KEYS, where, "a front-sheet paragraph")
-                points = item.get("points") or []
-                items.append(
-                    {
-                        "text": self.plain(item.get("text", ""), (*where, "text")),
-                        "points": [
-                            self.plain(p, (*where, "points", j)) for j, p in enumerate(points)
-                        ],
-                    }
-                )
-            if items:
-                out[key] = items
-        contact = self.get("contact")
-        if contact:
-            people = contact if isinstance(contact, list) else [contact]
-            for i, person in enumerate(people):
-                at = ("contact", i) if isinstance(contact, list) else ("contact",)
-                try:
-                    Contact.model_validate(person)
-                except ValueError as error:
-                    raise self.error(f"is not a contact officer: {error}", at) from None
-            out["contact"] = [dict(p) for p in people]
-        return out
-
-    def record_front_sheet(self) -> dict[str, Any]:
-        """Give the build this narrative's front sheet (see :func:`record.front_sheet`)."""
-        front = self.front_sheet()
-        record.front_sheet(**front)
-        return front
+def _nearest(name: str, names: Any) -> str:
+    found = difflib.get_close_matches(name, list(names), n=3, cutoff=0.5)
+    return f" (nearest: {', '.join(found)})" if found else ""
 
 
-def _key_text(value: Any) -> str:
+def key_text(value: Any) -> str:
     """A key cell as a placeholder writes it: dates ISO, whole numbers without '.0'."""
-    if isinstance(value, pd.Timestamp):
+    if hasattr(value, "date") and callable(value.date):
         return value.date().isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def read(
+    project: Project,
+    meeting: str,
+    path: Path,
+    *,
+    titled: bool = False,
+    data: MeetingData | None = None,
+    collect: list[Problem] | None = None,
+) -> Words:
+    """The words file at ``path`` with its placeholders resolved from ``meeting``'s data.
+
+    ``titled``: its front sheet gives the paper's title (a supplied document);
+    ``collect``: gather problems there instead of raising (see :func:`words.parse`).
+    """
+    shown = project.relative(path)
+    if not path.is_file():
+        legacy = path.with_suffix(".yaml")
+        hint = (
+            f"; {project.relative(legacy)} is in the old YAML form: write it as Markdown"
+            if legacy.is_file()
+            else ""
+        )
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    "does not exist; a paper's words are in data/<meeting>/narrative/"
+                    f"<report>.md: copy the last meeting's and update it{hint}",
+                )
+            ]
+        )
+    record.read(shown, sha256(path.read_bytes()))
+    found = data or MeetingData(project, meeting)
+
+    def resolve(reference: str, names: Names) -> str:
+        return with_units(*found.lookup(reference, names))
+
+    return parse(path, shown, resolve, titled=titled, collect=collect)
+
+
+class Narrative:
+    """The words of ``report`` for ``meeting``, resolved, for its notebook to show."""
+
+    def __init__(self, report: str, meeting: str, *, project: Project | None = None):
+        self.project = project or find_project()
+        self.report, self.meeting = report, meeting
+        self._data = MeetingData(self.project, meeting)
+        path = words_path(self.project, meeting, report)
+        self.words = read(self.project, meeting, path, data=self._data)
+        self._offered: dict[str, Callable[[], Any]] = {}
+        record.front_sheet(self.words.front)
+
+    @property
+    def front(self) -> FrontSheet:
+        return self.words.front
+
+    @property
+    def sections(self) -> list[Section]:
+        """Every heading of the body with the plain text under it (for checks)."""
+        return self.words.sections
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The meeting's dataset ``name`` (loaded once, checked against its schema)."""
+        return self._data.table(name)
+
+    def value(self, reference: str) -> Any:
+        """The value behind a placeholder (``name`` or ``dataset.key[:column]``)."""
+        try:
+            return self._data.lookup(reference.strip("{}"), self.words.names)[0]
+        except PlaceholderProblem as error:
+            raise DataError([Problem(self.words.shown, f"{{{reference}}} {error}")]) from None
+
+    def figure(self, function: Callable[[], Any]) -> Callable[[], Any]:
+        """Decorator: offer ``function`` to the words as ``{{< chart its_name >}}``.
+
+        Words after the name (``{{< table breakdown income >}}``) are its arguments.
+        """
+        self._offered[function.__name__] = function
+        return function
+
+    def show(self) -> None:
+        """Show the front sheet (in the notebook only), then the body with its figures."""
+        from IPython.display import Markdown, display
+
+        display(_front_preview(self.words.front), raw=True, metadata=PREVIEW)
+        for part in self.words.parts:
+            if part.figure is None:
+                display(Markdown(part.markdown))
+                continue
+            if part.figure not in self._offered:
+                raise DataError(
+                    [
+                        Problem(
+                            self.words.shown,
+                            f"places {part.figure!r}, which notebooks/{self.report}.ipynb "
+                            f"does not offer (it offers: {', '.join(self._offered) or 'nothing'})",
+                            line=part.line,
+                        )
+                    ]
+                )
+            try:
+                shown = self._offered[part.figure](*part.args)
+            except Exception as error:
+                # The words chose what to show: say which line asked for it.
+                raise DataError(
+                    [
+                        Problem(
+                            self.words.shown,
+                            f"placing {' '.join((part.figure, *part.args))} failed: "
+                            f"{type(error).__name__}: {error}",
+                            line=part.line,
+                        )
+                    ]
+                ) from error
+            display(shown)
+
+
+def _front_preview(front: FrontSheet) -> dict[str, str]:
+    """The front sheet as the writer sees it in JupyterLab (the paper has its own)."""
+    e = html.escape
+    rows = [f"<p><strong>Purpose:</strong> {e(front.purpose)}</p>"] if front.purpose else []
+    for name in ("summary", "recommendations", "actions"):
+        for p in getattr(front, name):
+            points = "".join(f"<li>{e(t)}</li>" for t in p.points)
+            rows.append(
+                f"<p><strong>{name.capitalize()}:</strong> {e(p.text)}</p>"
+                + (f"<ul>{points}</ul>" if points else "")
+            )
+    for c in front.contact:
+        rows.append(
+            f"<p><strong>Contact:</strong> {e(c.name)}, {e(c.position)}, "
+            f"{e(c.phone)}, {e(c.email)}</p>"
+        )
+    box = "border:1px solid #8a8a8a;padding:.5em 1em;margin:.5em 0;border-radius:4px"
+    text = "\n".join(
+        [f"Front sheet: {front.purpose}"]
+        + [
+            f"{n}: {p.text}"
+            for n in ("summary", "recommendations", "actions")
+            for p in getattr(front, n)
+        ]
+    )
+    return {
+        "text/html": f'<div style="{box}"><p><em>Front sheet</em></p>{"".join(rows)}</div>',
+        "text/plain": text,
+    }
+
+
+def check_meeting(config: MeetingConfig) -> list[Problem]:
+    """Every problem in the meeting's words, found without running a notebook.
+
+    Each report whose notebook opens a :class:`Narrative` must have its words file;
+    every file must parse, every placeholder resolve, every figure slot name a figure
+    the notebook offers; and no words file may belong to no report.
+    """
+    from reportlib.notebook import declared_figures
+
+    project, meeting = config.project, config.params.meeting.id
+    problems: list[Problem] = []
+    for report in config.params.reports:
+        path = words_path(project, meeting, report)
+        declared = declared_figures(config.notebook_path(report))
+        if declared is None and not path.exists():
+            continue  # this notebook has no words of its own
+        try:
+            words = read(project, meeting, path, collect=problems)
+        except DataError as error:  # the file itself cannot be read
+            problems += error.problems
+            continue
+        for name, line in words.slots:
+            if declared is not None and name not in declared:
+                problems.append(
+                    Problem(
+                        words.shown,
+                        f"places {name!r}, which {project.relative(config.notebook_path(report))}"
+                        f" does not offer (it offers: {', '.join(sorted(declared)) or 'nothing'})",
+                        line=line,
+                    )
+                )
+    folder = project.data_dir(meeting) / FOLDER
+    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+        if path.suffix == ".md" and path.stem not in config.params.reports:
+            problems.append(
+                Problem(
+                    project.relative(path),
+                    f"is the words of no report of meeting {meeting} "
+                    f"(its reports: {', '.join(config.params.reports)}); rename or remove it",
+                )
+            )
+    return problems

@@ -105,3 +105,35 @@ def fits(value: Any, parameter: Parameter) -> bool:
     if kind is int:
         return isinstance(value, int) and not isinstance(value, bool)
     return isinstance(value, kind)
+
+
+def declared_figures(path: Path) -> set[str] | None:
+    """Names the notebook offers its words (functions decorated ``@words.figure``).
+
+    ``None`` if the notebook opens no :class:`reportlib.narrative.Narrative` (it has no
+    words file). Read without running the notebook; a cell that is not valid Python
+    (a cell magic, say) is skipped.
+    """
+    offered: set[str] = set()
+    opens = False
+    for cell in read_source_notebook(path).get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        try:
+            tree = ast.parse(cell_source(cell))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _name(node.func) == "Narrative":
+                opens = True
+            if isinstance(node, ast.FunctionDef) and any(
+                _name(d) == "figure" for d in node.decorator_list
+            ):
+                offered.add(node.name)
+    return offered if opens else None
+
+
+def _name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else None

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlib import __version__, manifest, pdftags, style
-from reportlib.exceptions import ParamsError, Problem, RenderError, ReportlibError
+from reportlib.exceptions import DataError, ParamsError, Problem, RenderError, ReportlibError
 from reportlib.files import atomic_write
 from reportlib.params import AgendaItem, MeetingConfig
 
@@ -159,25 +159,23 @@ def render_report(config: MeetingConfig, report: str, notebook: Path, first_page
 
 def render_markdown(config: MeetingConfig, path: Path, first_page: int) -> bytes:
     """A Markdown document rendered as a board paper in the house style."""
-    from reportlib import render, supplied
+    from reportlib import narrative, render
     from reportlib.render import pdf
 
     shown = config.project.relative(path)
-    doc = supplied.read_markdown(path, shown)
     meeting = config.params.meeting
-    context = render.paper_values(
-        meeting,
-        title=doc.front.title,
-        purpose=doc.front.purpose,
-        summary=list(doc.front.summary),
-        recommendations=list(doc.front.recommendations),
-        actions=list(doc.front.actions),
-        contacts=[c.model_dump() for c in doc.front.contacts],
-    )
-    context["first_page"] = first_page
+    try:
+        words = narrative.read(config.project, meeting.id, path, titled=True)
+    except DataError as error:
+        raise PackError(str(error)) from None
+    if words.slots:
+        name, line = words.slots[0]
+        raise PackError(f"{shown}:{line}: places {name!r}, but a supplied document has no figures")
+    context = {**render.paper_values(meeting, words.front), "first_page": first_page}
+    body = "\n\n".join(p.markdown for p in words.parts) + "\n"
     with tempfile.TemporaryDirectory(prefix="reportlib-supplied-") as tmp:
         try:
-            source = pdf.typst_source(doc.body, context)
+            source = pdf.typst_source(body, context)
             return pdf.compile_typst(source, Path(tmp), meeting.date)
         except RenderError as error:
             raise PackError(f"{shown}: {error}") from None

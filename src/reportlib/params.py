@@ -26,6 +26,7 @@ from pydantic import (
 )
 
 from reportlib.exceptions import ParamsError, Problem
+from reportlib.frontsheet import FIELDS, FrontSheet, FrontSheetFields
 from reportlib.notebook import Parameter, declared_parameters, fits
 from reportlib.paths import REPORT_NAME, Project, validate_meeting_id
 from reportlib.yamlfile import YamlDocument, load_yaml
@@ -41,15 +42,6 @@ DOCUMENT_TYPES = (".pdf", ".md")
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Contact(_Model):
-    """The contact officer on a paper's front sheet."""
-
-    name: str
-    position: str
-    phone: str
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class Meeting(_Model):
@@ -74,18 +66,19 @@ class Meeting(_Model):
         return f"{self.date.day} {self.date:%B %Y}"
 
 
-class Report(_Model):
-    """One paper, built by one notebook."""
+class Report(FrontSheetFields):
+    """One paper, built by one notebook; its front sheet is usually in its words instead."""
 
     title: str = Field(min_length=1)
     notebook: str | None = Field(None, description="file in notebooks/; default <report>.ipynb")
-    purpose: str = ""
-    summary: list[str] = []
-    recommendations: list[str] = []
-    actions: list[str] = []
-    contact: Contact | None = None
     timeout: StrictInt = Field(600, gt=0, description="seconds any one cell may run")
-    parameters: dict[str, Any] = {}
+    parameters: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def front(self) -> FrontSheet:
+        """The front sheet this entry gives (title and any front-sheet fields)."""
+        fields = {k: getattr(self, k) for k in self.model_fields_set if k in FIELDS}
+        return FrontSheet.model_validate({"title": self.title, **fields})
 
 
 class AgendaItem(_Model):
@@ -430,7 +423,8 @@ def _check_agenda(
     A supplied document must exist; a confidential one may be absent (it is never in
     git), but its item must give its page count, which must be right when it is present.
     """
-    from reportlib import supplied
+    from reportlib import narrative, supplied
+    from reportlib.exceptions import DataError
 
     problems: list[Problem] = []
     placed: dict[str, int] = {}
@@ -504,8 +498,8 @@ def _check_agenda(
             )
         if path.suffix.lower() == ".md":
             try:
-                supplied.read_markdown(path, rel)
-            except ParamsError as error:  # these name the Markdown file, its key and line
+                narrative.read(project, params.meeting.id, path, titled=True)
+            except DataError as error:  # these name the Markdown file, its key and line
                 problems += error.problems
             continue
         try:

@@ -8,7 +8,12 @@ build reads the whole record from an internal cell run after the analyst's cells
 
 from __future__ import annotations
 
+import html
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reportlib.frontsheet import FrontSheet
 
 MIME = "application/vnd.reportlib.record+json"
 
@@ -18,8 +23,9 @@ _warnings: list[str] = []
 _front: dict = {}
 _key_figures: dict[str, dict] = {}
 
-#: Front-sheet fields a notebook may set (see :func:`front_sheet`).
-FRONT_FIELDS = ("purpose", "summary", "recommendations", "actions", "contact")
+_NOTE = (
+    "border-left:4px solid #b45309;background:#fff7ed;color:#1f2937;padding:.4em .8em;margin:.4em 0"
+)
 
 
 def read(path: str, sha256: str) -> None:
@@ -31,22 +37,37 @@ def read(path: str, sha256: str) -> None:
 def warn(message: str) -> None:
     """Raise a build warning: shown in the terminal, the manifest and the review page."""
     with _lock:
-        if message not in _warnings:
-            _warnings.append(message)
+        if message in _warnings:
+            return
+        _warnings.append(message)
+    _show_in_notebook(message)
 
 
-def front_sheet(**fields) -> None:
-    """Set the paper's front sheet from the notebook (it wins over the params file).
+def _show_in_notebook(message: str) -> None:
+    """In a notebook, show the warning where it arose; papers leave such notes out."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    if get_ipython() is None:
+        return
+    from IPython.display import display
 
-    Takes ``purpose`` (text); ``summary``, ``recommendations``, ``actions`` (lists of
-    paragraphs, each text or ``{text, points}``); ``contact`` (one mapping of ``name``,
-    ``position``, ``phone``, ``email``, or a list of them).
-    """
-    unknown = sorted(set(fields) - set(FRONT_FIELDS))
-    if unknown:
-        raise TypeError(f"front_sheet() takes {', '.join(FRONT_FIELDS)}; not {', '.join(unknown)}")
+    data = {
+        "text/html": f'<div style="{_NOTE}"><strong>Build warning:</strong> '
+        f"{html.escape(message)}</div>",
+        "text/plain": f"Build warning: {message}",
+    }
+    display(data, raw=True, metadata={"reportlib": {"preview": True}})
+
+
+def front_sheet(sheet: FrontSheet) -> None:
+    """Set the paper's front sheet from the notebook: the fields it sets win over the
+    params file's (:meth:`reportlib.narrative.Narrative` calls this with its words')."""
     with _lock:
-        _front.update(fields)
+        _front.clear()
+        found = sheet.model_dump(mode="json")
+        _front.update({k: v for k, v in found.items() if k in sheet.model_fields_set})
 
 
 def key_figure(name: str, label: str, value: float, units: str = "") -> None:

@@ -46,14 +46,16 @@ _StrictLoader.yaml_implicit_resolvers = {
     ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-# Integers and floats as YAML 1.2 writes them (no base 60, no underscores).
+# Integers and floats as YAML 1.2 writes them (no base 60, no underscores); digits
+# with a leading zero (a phone number, "07771 941337") stay text, never octal.
 _StrictLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(0|[1-9][0-9]*)$"), list("-+0123456789")
 )
 _StrictLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(
-        r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$|^\.(inf|Inf|INF|nan|NaN|NAN)$"
+        r"^[-+]?(\.[0-9]+|(0|[1-9][0-9]*)(\.[0-9]*)?)([eE][-+]?[0-9]+)?$"
+        r"|^\.(inf|Inf|INF|nan|NaN|NAN)$"
     ),
     list("-+0123456789."),
 )
@@ -61,11 +63,16 @@ _StrictLoader.add_implicit_resolver(
 
 @dataclass(frozen=True)
 class YamlDocument:
-    """Parsed YAML plus its node tree, to find the line of any key path."""
+    """Parsed YAML plus its node tree, to find the line of any key path.
 
-    path: Path
+    ``offset`` is the number of lines before the YAML in its file (a Markdown file's
+    front matter starts after its opening ``---``), so that lines are the file's.
+    """
+
+    path: Path | None
     data: Any
     node: yaml.Node | None
+    offset: int = 0
 
     def line(self, loc: Sequence[str | int]) -> int | None:
         """1-based line of the key at ``loc``, or of its nearest existing parent."""
@@ -86,17 +93,44 @@ class YamlDocument:
                 line = node.start_mark.line + 1
             else:
                 break
-        return line
+        return None if line is None else line + self.offset
 
 
-def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
-    """Read ``path`` strictly; a syntax error is a :class:`ParamsError` with its line."""
-    shown = display or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        problem = Problem(shown, f"is not UTF-8 text ({error.reason}); save it as UTF-8")
-        raise ParamsError([problem]) from None
+# What PyYAML says, and what a writer should do about it.
+_ADVICE = (
+    ("mapping values are not allowed here", "a value that contains ': ' must be in quotes"),
+    (
+        "could not find expected ':'",
+        "this line is not 'key: value'; a value that goes on "
+        "over several lines, or contains ': ' or '#', must be in quotes",
+    ),
+    ("found character '\\t'", "a tab is not allowed here; indent with spaces"),
+    ("found unexpected end of stream", "a quote is opened and never closed"),
+    (
+        "did not find expected key",
+        "the indentation is uneven, or a list item '- ' is "
+        "mixed with 'key: value' lines at the same level",
+    ),
+    ("found undefined alias", "'*' starts a YAML alias; put text that begins with '*' in quotes"),
+    ("found unhashable key", "'{' starts a YAML mapping; put text that begins with '{' in quotes"),
+)
+
+
+def _explain(problem: str) -> str:
+    for found, advice in _ADVICE:
+        if found in problem:
+            return advice
+    return problem
+
+
+def load_yaml_text(
+    text: str, shown: str, *, path: Path | None = None, offset: int = 0
+) -> YamlDocument:
+    """Parse ``text`` strictly; a syntax error is a :class:`ParamsError` with its line.
+
+    ``shown`` names the file in messages; ``offset`` is the number of lines of the file
+    before ``text`` (see :class:`YamlDocument`).
+    """
     try:
         loader = _StrictLoader(text)
         try:
@@ -108,10 +142,33 @@ def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
         # An unclosed bracket or quote is found only at the end of the file; the context
         # mark points at where it was opened, which is where the fix goes.
         mark = error.context_mark or error.problem_mark
-        what = "; ".join(filter(None, [error.problem, error.context]))
-        raise ParamsError(
-            [Problem(shown, f"is not valid YAML: {what}", line=mark.line + 1 if mark else None)]
-        ) from None
+        what = "; ".join(
+            _explain(p) for p in dict.fromkeys(filter(None, [error.problem, error.context]))
+        )
+        line = mark.line + 1 + offset if mark else None
+        raise ParamsError([Problem(shown, f"is not valid YAML: {what}", line=line)]) from None
     except yaml.YAMLError as error:
         raise ParamsError([Problem(shown, f"is not valid YAML: {error}")]) from None
-    return YamlDocument(path, data, node)
+    return YamlDocument(path, data, node, offset)
+
+
+def read_utf8(path: Path, shown: str) -> str:
+    """The text of ``path``; a file that is not UTF-8 is a :class:`ParamsError` with its line."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problem = Problem(
+            shown,
+            f"is not UTF-8 text ({error.reason}); save it as UTF-8 "
+            "(in most editors: Save As, encoding UTF-8)",
+            line=line,
+        )
+        raise ParamsError([problem]) from None
+
+
+def load_yaml(path: Path, display: str | None = None) -> YamlDocument:
+    """Read ``path`` strictly; a syntax error is a :class:`ParamsError` with its line."""
+    shown = display or str(path)
+    return load_yaml_text(read_utf8(path, shown), shown, path=path)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from reportlib import __version__, style
 from reportlib.files import atomic_write
+from reportlib.frontsheet import FrontSheet, FrontSheetFields
 
 if TYPE_CHECKING:
     from reportlib.params import Meeting, MeetingConfig
@@ -28,73 +29,35 @@ def prepare(executed: Any) -> Document:
 
 
 def context(
-    config: MeetingConfig, report: str, front: dict[str, Any] | None = None
+    config: MeetingConfig, report: str, recorded: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """Values the templates show: the meeting, the report's front sheet, the house style.
 
-    The front sheet is the params file's, field by field overridden by ``front``: what
-    the notebook recorded with :func:`reportlib.record.front_sheet`. Its paragraphs are
-    ``{text, points}``; its contact officers a list.
+    The front sheet is the params file's, each field the notebook recorded (from its
+    words, :func:`reportlib.record.front_sheet`) replacing the params file's own.
+    Raises :class:`ValueError` if what the notebook recorded is not a front sheet.
     """
-    meeting = config.params.meeting
-    front = dict(front or {})
-    found = front.pop("contact", None)  # from the notebook: one person or several
-    entry = config.params.reports[report].model_copy(update=front)
-    if found is None:
-        found = [entry.contact] if entry.contact else []
-    from reportlib.params import Contact
-
-    contacts = [
-        c if isinstance(c, Contact) else Contact.model_validate(c)
-        for c in (found if isinstance(found, list) else [found])
-    ]
+    front = config.params.reports[report].front
+    if recorded:
+        front = front.updated(FrontSheetFields.model_validate(recorded))
     return {
-        **paper_values(
-            meeting,
-            title=entry.title,
-            purpose=entry.purpose,
-            summary=entry.summary,
-            recommendations=entry.recommendations,
-            actions=entry.actions,
-            contacts=[c.model_dump() for c in contacts],
-        ),
+        **paper_values(config.params.meeting, front),
         "style": style.css_variables(),
         "generator": f"reportlib {__version__}",
         "source": config.project.relative(config.notebook_path(report)),
     }
 
 
-def paper_values(
-    meeting: Meeting,
-    *,
-    title: str,
-    purpose: str,
-    summary: list,
-    recommendations: list,
-    actions: list,
-    contacts: list[dict[str, str]],
-) -> dict[str, Any]:
-    """What every paper's PDF shows: the meeting, and a front sheet in the shape the
-    templates take (paragraphs as ``{text, points}``). Supplied Markdown papers use it too.
-    """
+def paper_values(meeting: Meeting, front: FrontSheet) -> dict[str, Any]:
+    """What every paper shows besides its body: the meeting and its front sheet."""
     return {
         "lang": style.LANG,
         "meeting": meeting.id,
         "board": meeting.board,
         "date": meeting.date.isoformat(),
         "date_long": meeting.date_long,
-        "title": title,
-        "purpose": purpose,
-        "summary": _paragraphs(summary),
-        "recommendations": _paragraphs(recommendations),
-        "actions": _paragraphs(actions),
-        "contacts": contacts,
+        **front.template_values(),
     }
-
-
-def _paragraphs(items: list) -> list[dict[str, Any]]:
-    """Front-sheet paragraphs as ``{text, points}``: the params file gives text alone."""
-    return [{"text": i, "points": []} if isinstance(i, str) else dict(i) for i in items]
 
 
 def pdf_engine(engine: str) -> str:
@@ -132,9 +95,10 @@ def render(
         import tempfile
 
         from reportlib.render import quarto
+        from reportlib.render.document import for_quarto
 
         with tempfile.TemporaryDirectory(prefix="reportlib-quarto-") as tmp:
-            atomic_write(path, quarto.render(executed, values, Path(tmp)))
+            atomic_write(path, quarto.render(for_quarto(executed), values, Path(tmp)))
         return []
     from reportlib.render import pdf
 

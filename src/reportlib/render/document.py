@@ -3,8 +3,11 @@
 Shared by the HTML and PDF routes so that both show the same things:
 - code is never shown; Quarto cell options decide which outputs appear;
 - stderr (warnings) is left out unless a cell says ``warning: true``;
+- what a notebook shows only to its writer (its front-sheet preview, build warnings:
+  outputs whose metadata has ``reportlib.preview``) is left out;
 - each cell is marked as body (numbered paragraphs) or appendix: appendices start at a
-  level-2 heading beginning "Appendix", in a Markdown cell or in Markdown output;
+  level-2 heading beginning "Appendix", in a Markdown cell or in Markdown output (a
+  cell whose outputs run from the body into an appendix is split there);
 - each figure carries its caption, alt text and id (from the cell's options, else from
   the output's own metadata, as charts.Chart sets it); a figure without alt text is a
   warning, because a reader using a screen reader would get nothing from it.
@@ -60,6 +63,17 @@ def prepare(executed: NotebookNode) -> Document:
                     )
         elif cell.cell_type == "raw":
             continue
+        if cell.cell_type == "code" and section == "body":
+            start = next(
+                (i for i, o in enumerate(cell.outputs) if APPENDIX.search(_markdown_of(o))), None
+            )
+            if start:  # the body's part stays a cell of its own
+                body = copy.deepcopy(cell)
+                body.outputs, cell.outputs = cell.outputs[:start], cell.outputs[start:]
+                body.metadata.reportlib["section"] = "body"
+                if "id" in cell:  # cell ids are unique in a notebook
+                    body["id"] = f"{cell.id}-body"[-64:]
+                cells.append(body)
         if APPENDIX.search(_text_of(cell)):
             section = "appendix"
         meta["section"] = section
@@ -94,7 +108,7 @@ def _code_cell(cell: NotebookNode, number, warnings: list[str]) -> bool:
         elif output.output_type == "stream" and options["output"] == "asis":
             output = v4.new_output("display_data", data={"text/markdown": output.text})
         outputs.append(output)
-    cell.outputs = outputs
+    cell.outputs = outputs = without_previews(outputs)
     figures = [o for o in outputs if any(t in o.get("data", {}) for t in IMAGE_TYPES)]
     label = options.get("label")
     for index, output in enumerate(figures):
@@ -113,6 +127,20 @@ def _code_cell(cell: NotebookNode, number, warnings: list[str]) -> bool:
     return True
 
 
+def without_previews(outputs: list) -> list:
+    """``outputs`` less those the notebook shows only to its writer."""
+    return [o for o in outputs if not o.get("metadata", {}).get("reportlib", {}).get("preview")]
+
+
+def for_quarto(executed: NotebookNode) -> NotebookNode:
+    """A copy of ``executed`` for Quarto, which renders a notebook itself: no previews."""
+    nb = copy.deepcopy(executed)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = without_previews(cell.outputs)
+    return nb
+
+
 def _warning_text(text: str) -> str:
     """Python warnings as "Category: message", without the kernel's temporary file path.
 
@@ -124,7 +152,11 @@ def _warning_text(text: str) -> str:
     return "\n".join(found) + "\n" if found else text
 
 
+def _markdown_of(output: NotebookNode) -> str:
+    return str(output.get("data", {}).get("text/markdown", ""))
+
+
 def _text_of(cell: NotebookNode) -> str:
     if cell.cell_type == "markdown":
         return cell.source
-    return "\n".join(str(o.get("data", {}).get("text/markdown", "")) for o in cell.outputs)
+    return "\n".join(_markdown_of(o) for o in cell.outputs)

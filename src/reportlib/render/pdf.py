@@ -122,8 +122,8 @@ def _local_images(text: str, media: Path, notebooks_dir: Path, number: Any) -> s
     return _MD_IMAGE.sub(copy, text)
 
 
-def front_matter(context: dict[str, Any]) -> str:
-    """YAML metadata for the template; text is escaped so it prints exactly as written."""
+def front_metadata(context: dict[str, Any]) -> dict[str, Any]:
+    """The front sheet as pandoc metadata for the template, escaped to print as written."""
     esc = inline.escape
     meta = {
         "title": esc(context["title"]),
@@ -135,11 +135,13 @@ def front_matter(context: dict[str, Any]) -> str:
         "actions": [_paragraph(p) for p in context["actions"]],
         "contacts": [{k: esc(v) for k, v in c.items()} for c in context["contacts"]],
     }
-    return (
-        "---\n"
-        + yaml.safe_dump({k: v for k, v in meta.items() if v}, allow_unicode=True, sort_keys=True)
-        + "---\n\n"
-    )
+    return {k: v for k, v in meta.items() if v}
+
+
+def front_matter(context: dict[str, Any]) -> str:
+    """:func:`front_metadata` as the YAML block that opens pandoc's Markdown input."""
+    meta = front_metadata(context)
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n\n"
 
 
 def _paragraph(item: dict[str, Any]) -> dict[str, Any]:

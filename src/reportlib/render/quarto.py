@@ -17,7 +17,7 @@ import nbformat
 import yaml
 
 from reportlib.exceptions import RenderError
-from reportlib.render.pdf import TEMPLATES, front_matter, template_variables
+from reportlib.render.pdf import TEMPLATES, front_metadata, template_variables
 
 TIMEOUT = 600
 
@@ -44,7 +44,7 @@ def command(quarto: str, notebook: Path, metadata: Path) -> list[str]:
 
 def metadata(context: dict[str, Any]) -> dict[str, Any]:
     """Quarto metadata: the front sheet, house style, template and filter."""
-    meta = yaml.safe_load(front_matter(context).strip().strip("-"))
+    meta = front_metadata(context)
     meta.update(template_variables(context))
     meta.update(
         {
