@@ -26,7 +26,7 @@ def test_list(project):
 def test_check_validates_without_running(project):
     done = run_cli(project, "check", "2020-12")
     assert done.returncode == 0, done.stderr
-    assert "parameters and data are valid" in done.stdout
+    assert "parameters, data and words are valid" in done.stdout
     assert not project.output_dir("2020-12").exists()
 
 

@@ -72,3 +72,15 @@ def test_check_meeting_data_reports_every_file(project):
     (project.data_dir("2020-12") / "orphan.csv").write_text("a\n1\n")
     with pytest.raises(DataError, match="2 problems"):
         check_meeting_data(project, "2020-12")
+
+
+def test_a_source_line_may_name_periods_only_of_a_dataset_that_has_them(project):
+    (project.data_dir("2020-12") / "sources.yaml").write_text(
+        "sales:\n  document: Sales ledger, {latest:amount}\n", encoding="utf-8"
+    )
+    with pytest.raises(
+        DataError,
+        match=r"sources\.yaml:2: sales: \{latest:amount\}: dataset "
+        r"sales has no period",
+    ):
+        load_table("sales", "2020-12", project=project)

@@ -237,3 +237,54 @@ def test_a_paper_written_in_words_reads_the_same_in_html_and_pdf(project):
     for text, kind in (("A closing", "rl-numbered"), ("An appendix paragraph", "rl-appendix")):
         before = html[: html.index(text)]  # the body is numbered, the appendix is not
         assert before[before.rindex('class="rl-cell') :].startswith(f'class="rl-cell {kind}"')
+
+
+def with_polls(project, rows: str) -> None:
+    (project.data / "schemas" / "polls.yaml").write_text(
+        "title: Polls\nkey: [measure, round]\nperiod: round\ncolumns:\n"
+        "  measure: {type: str}\n  round: {type: int}\n  month: {type: date}\n"
+        "  pct: {type: float, units: '%'}\n",
+        encoding="utf-8",
+    )
+    (project.data_dir("2020-12") / "polls.csv").write_text(
+        "measure,round,month,pct\n" + rows, encoding="utf-8"
+    )
+
+
+def test_latest_and_previous_follow_the_data(project):
+    with_polls(project, "trust,26,2020-06-01,70\ntrust,27,2020-10-01,64\nnew,27,2020-10-01,5\n")
+    words = narrative(
+        project,
+        "---\npurpose: x\n---\n\nIn {polls.latest:month} (round {polls.latest:round}), "
+        "{polls.trust.latest:pct}, from {polls.trust.previous:pct} in {polls.previous:month}; "
+        "{polls.new.latest:pct}.\n",
+    )
+    assert words.words.parts[0].markdown == (
+        "In October 2020 \\(round 27\\), 64%, from 70% in June 2020; 5%\\."
+    )
+    assert words.words.notes == []
+
+
+@pytest.mark.parametrize(
+    ("placeholder", "expected"),
+    [
+        ("{polls.new.previous:pct}", "polls.csv has one round only (27), so there is no previous"),
+        ("{sales.latest:amount}", "dataset sales has no period"),
+    ],
+    ids=["one-period-only", "no-period"],
+)
+def test_a_relative_period_that_does_not_exist_is_an_error(project, placeholder, expected):
+    with_polls(project, "trust,26,2020-06-01,70\nnew,27,2020-10-01,5\n")
+    with pytest.raises(DataError) as caught:
+        narrative(project, f"---\npurpose: x\n---\n\nIt was {placeholder}.\n")
+    assert f"{WORDS}:5: column 8: {placeholder}" in str(caught.value)
+    assert expected in str(caught.value)
+
+
+def test_a_placeholder_fixed_to_an_older_period_is_a_warning(project):
+    with_polls(project, "trust,26,2020-06-01,70\ntrust,27,2020-10-01,64\n")
+    words = narrative(project, "---\npurpose: x\n---\n\nIt was {polls.trust.26:pct}.\n")
+    assert words.words.parts[0].markdown == "It was 70%\\."
+    (note,) = words.words.notes
+    assert str(note).startswith(f"{WORDS}:5: column 8: {{polls.trust.26:pct}} names round 26")
+    assert f"may be out of date: {note}" in record.snapshot()["warnings"]

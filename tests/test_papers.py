@@ -7,6 +7,8 @@ in params/ and data/ (no notebook is edited), to prove the papers follow the dat
 
 from __future__ import annotations
 
+import ast
+import datetime as dt
 import json
 import re
 import shutil
@@ -17,7 +19,9 @@ import pytest
 from pypdf import PdfReader
 
 from reportlib.build import build, check
+from reportlib.data import load_table
 from reportlib.exceptions import DataError
+from reportlib.newmeeting import new_meeting
 from reportlib.notebook import declared_parameters
 from reportlib.params import load_meeting
 from reportlib.paths import Project
@@ -41,10 +45,22 @@ def edit_csv(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+# Round 28 of the polling (the latest summary measures, and one text-only result) and a
+# newer browser month: the words name "the latest", so they must follow with no edit.
+ROUND_28 = {
+    "satisfied_local_area": 80,
+    "satisfied_council_runs_things": 66,
+    "trusts_council": 62,
+    "well_informed": 61,
+    "council_acts_on_concerns": 60,
+    "council_value_for_money": 50,
+}
+
+
 def add_second_meeting(project: Project) -> None:
-    """Meeting 2021-03: the December files with a few figures changed."""
+    """Meeting 2021-03, started with ``new`` from 2020-12; then only data edits."""
+    new_meeting(project, NEXT, "2020-12", date=dt.date(2021, 3, 5))
     data = project.data_dir(NEXT)
-    shutil.copytree(project.data_dir("2020-12"), data)
     edit_csv(
         data / "rps_programmes.csv",
         "all_remote_peer_support,delivered,programmes,51,",
@@ -53,20 +69,21 @@ def add_second_meeting(project: Project) -> None:
     edit_csv(data / "lg_inform_figures.csv", "registered_users,3560,", "registered_users,3710,")
     edit_csv(data / "budget_breakdowns.csv", "income,1,CLG,19200,29.9", "income,1,CLG,19950,30.7")
     edit_csv(
-        data / "resident_satisfaction_polling.csv",
-        "trusts_council,Trusts the council,27,2020-10-01,64,",
-        "trusts_council,Trusts the council,27,2020-10-01,66,",
-    )
-    edit_csv(
         data / "business_plan_priorities.csv",
         "Strong local democracy,16,",
         "Strong local democracy,16;17,",
     )
-    params = project.params_file("2020-12").read_text(encoding="utf-8")
-    params = params.replace('id: "2020-12"', f'id: "{NEXT}"').replace(
-        "date: 2020-12-17", "date: 2021-03-05"
-    )
-    project.params_file(NEXT).write_text(params, encoding="utf-8")
+    polling = data / "resident_satisfaction_polling.csv"
+    rows = [line.split(",") for line in polling.read_text(encoding="utf-8").splitlines()[1:]]
+    measures = {r[0]: r[1] for r in rows}
+    extra = [f"{m},{measures[m]},28,2021-02-01,{pct},true" for m, pct in ROUND_28.items()]
+    extra.append(f"trust_mps_decide,{measures['trust_mps_decide']},28,2021-02-01,15,false")
+    with polling.open("a", encoding="utf-8") as out:
+        out.write("\n".join(extra) + "\n")
+    with (data / "lg_inform_browser_shares.csv").open("a", encoding="utf-8") as out:
+        out.write(
+            "Internet Explorer/Edge,2021-02-01,6\nSafari,2021-02-01,36\nChrome,2021-02-01,38\n"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -197,7 +214,59 @@ def test_a_second_meeting_needs_only_new_params_and_data(built):
     figures = json.loads((built.output_dir(NEXT) / "mou_update.ipynb").read_text())["metadata"][
         "reportlib"
     ]["key_figures"]
-    assert figures["trusts_council"]["value"] == 66
+    assert figures["trusts_council"]["value"] == 62
+
+
+def test_the_words_follow_the_periods_forward_with_no_edit(built):
+    mou, lg = pdf_text(built, "mou_update", NEXT), pdf_text(built, "lg_inform", NEXT)
+    assert "In the February 2021 round, 66% of people are satisfied" in mou
+    assert "62% trust it and 61% feel it keeps them informed" in mou
+    assert "down from 64% in October 2020" in mou and "against 15% for MPs" in mou
+    assert "Round 28, Feb 2021 (%)" in html(built, "mou_update", NEXT)  # the table moved too
+    assert "Between December 2020 and February 2021" in lg
+    assert "fell from 8% of users to 6%" in lg and "rose from 34% to 36%" in lg
+    assert "rounds 25 to 28 (February 2020 to February 2021)" in html(built, "mou_update", NEXT)
+    shares = load_table("lg_inform_browser_shares", NEXT, project=built)
+    assert shares.attrs["source"].startswith("LG Inform web analytics, December 2020 and Feb")
+    # December's words, unchanged, still print December's figures for December.
+    assert "In the October 2020 round, 68% of people" in pdf_text(built, "mou_update")
+
+
+def test_what_may_be_out_of_date_is_a_warning(built):
+    warnings = manifest(built, NEXT)["mou_update"]["warnings"]
+    stale = [w for w in warnings if w.startswith("may be out of date: ")]
+    assert any("mou_highlight_figures.csv is the same, byte for byte, as" in w for w in stale)
+    assert not any("resident_satisfaction_polling.csv is the same" in w for w in stale)
+    assert any(
+        re.search(r"narrative/mou_update\.md:\d+: 'April 2020' lies before", w) for w in stale
+    )
+    assert not any(
+        w.startswith("may be out of date") for w in manifest(built)["mou_update"]["warnings"]
+    )
+    page = (built.output_dir(NEXT) / "index.html").read_text(encoding="utf-8")
+    assert "<strong>May be out of date</strong>" in page
+    assert "<li>data/2021-03/mou_highlight_figures.csv is the same, byte for byte" in page
+
+
+def test_a_placeholder_fixed_to_an_old_round_is_named_with_its_line(built):
+    from reportlib.narrative import read
+
+    path = built.data_dir(NEXT) / "narrative" / "fixed.md"
+    path.write_text(
+        "---\npurpose: x\n---\n\nTrust was "
+        "{resident_satisfaction_polling.trusts_council.27:pct}.\n",
+        encoding="utf-8",
+    )
+    try:
+        words = read(built, NEXT, path)
+    finally:
+        path.unlink()
+    assert [str(n) for n in words.notes] == [
+        "data/2021-03/narrative/fixed.md:5: column 11: "
+        "{resident_satisfaction_polling.trusts_council.27:pct} names round 27, but "
+        "data/2021-03/resident_satisfaction_polling.csv has a later round, 28: write 'latest' "
+        "(or 'previous') in place of 27 if the words mean the newest figure"
+    ]
 
 
 def test_notebook_defaults_are_the_december_2020_parameters():
@@ -252,3 +321,23 @@ def test_schema_violations_in_the_real_data_stop_the_build(tmp_path, file, old, 
     with pytest.raises(DataError) as caught:
         check(project, "2020-12")
     assert f"data/2020-12/{file}:" in str(caught.value) and expected in str(caught.value)
+
+
+DATED = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November"
+    r"|December)\b|\b(19|20)\d\d\b|\bround \d+",
+    re.I,
+)
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_no_notebook_names_a_month_a_year_or_a_round(report):
+    nb = json.loads((REPO / "notebooks" / f"{report}.ipynb").read_text(encoding="utf-8"))
+    found = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "code" or "parameters" in cell["metadata"].get("tags", []):
+            continue  # the parameters cell holds the December 2020 defaults, by design
+        for node in ast.walk(ast.parse("".join(cell["source"]))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found += [m.group(0) for m in DATED.finditer(node.value)]
+    assert not found, f"notebooks/{report}.ipynb: {found}"

@@ -12,11 +12,11 @@ from reportlib.words import Names, PlaceholderProblem, Words, parse
 FIGURES = {"sales.North": "£120k", "sales.South:share_pct": "60%"}
 
 
-def resolve(reference: str, names: Names) -> str:
+def resolve(reference: str, names: Names) -> tuple[str, str | None]:
     reference = names.figures.get(reference, reference)
     if reference not in FIGURES:
         raise PlaceholderProblem("names no figure (nearest: sales.North)")
-    return FIGURES[reference]
+    return FIGURES[reference], None
 
 
 def words(tmp_path: Path, text: str, *, titled: bool = False) -> Words:

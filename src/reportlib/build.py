@@ -23,7 +23,7 @@ from typing import Any
 
 import psutil
 
-from reportlib import manifest, narrative, render
+from reportlib import freshness, manifest, narrative, render
 from reportlib.data import check_meeting_data
 from reportlib.exceptions import (
     DataError,
@@ -35,6 +35,7 @@ from reportlib.exceptions import (
 )
 from reportlib.execute import Executed, execute_report
 from reportlib.files import build_lock, publish
+from reportlib.notebook import declared_datasets
 from reportlib.params import MeetingConfig, load_meeting
 from reportlib.paths import Project
 from reportlib.progress import Progress
@@ -52,6 +53,7 @@ class Job:
     stages: dict[str, float] = field(default_factory=dict)
     staged: dict[str, Path] = field(default_factory=dict)  # output file name -> staged path
     error: ReportlibError | None = None
+    stale: list[str] = field(default_factory=list)  # inputs that may be out of date
 
     @property
     def report(self):
@@ -77,8 +79,19 @@ class BuildResult:
         return not self.failed and not self.interrupted
 
 
-def check(project: Project, meeting: str, reports: Sequence[str] = ()) -> MeetingConfig:
-    """Everything that can be checked without running a notebook; raise on the first kind."""
+def check(
+    project: Project,
+    meeting: str,
+    reports: Sequence[str] = (),
+    *,
+    notes: list[str] | None = None,
+) -> MeetingConfig:
+    """Everything that can be checked without running a notebook.
+
+    A params file that does not load stops there; past it, every problem in the data,
+    the datasets the notebooks read and the words is raised together. Warnings about
+    the words (see :func:`narrative.check_meeting`) are added to ``notes``, if given.
+    """
     config = load_meeting(project, meeting)
     unknown = [r for r in reports if r not in config.params.reports]
     if unknown:
@@ -92,10 +105,27 @@ def check(project: Project, meeting: str, reports: Sequence[str] = ()) -> Meetin
                 for r in unknown
             ]
         )
+    # Every dataset, the datasets each notebook reads, and every paper's words with its
+    # placeholders resolved, before any kernel starts; every problem listed at once.
+    problems: list[Problem] = []
     if project.data_dir(meeting).is_dir():
-        check_meeting_data(project, meeting)
-    # Every paper's words, placeholders resolved, before any kernel starts.
-    problems = narrative.check_meeting(config)
+        try:
+            check_meeting_data(project, meeting)
+        except DataError as error:
+            problems += error.problems
+    for name in config.params.reports:
+        notebook = config.notebook_path(name)
+        for dataset in sorted(declared_datasets(notebook)):
+            path = project.data_dir(meeting) / f"{dataset}.csv"
+            if not path.is_file():
+                problems.append(
+                    Problem(
+                        project.relative(path),
+                        f"does not exist, but {project.relative(notebook)} reads dataset "
+                        f"{dataset!r}: add the file (copy the last meeting's and update it)",
+                    )
+                )
+    problems += narrative.check_meeting(config, notes)
     if problems:
         raise DataError(problems)
     return config
@@ -130,7 +160,8 @@ def build(
         progress.log_to(out_dir / "build.log")
         try:
             staging = Path(tempfile.mkdtemp(prefix="build-", dir=_staging_root(out_dir)))
-            work = [Job(n, config, staging / n, engine) for n in names]
+            stale = freshness.stale_inputs(config)
+            work = [Job(n, config, staging / n, engine, stale=stale[n]) for n in names]
             try:
                 interrupted = _run(
                     work, formats, jobs or min(len(work), os.cpu_count() or 1), progress
@@ -245,6 +276,7 @@ def _run_stages(
     job.stages["execute"] = stage["seconds"]
     if stop.is_set():
         return
+    job.executed.warnings[:0] = [w for w in job.stale if w not in job.executed.warnings]
     for message in job.executed.warnings:
         progress.warning(f"{job.name}: {message}")
     if job.executed.error is not None:

@@ -113,8 +113,22 @@ def _parser() -> argparse.ArgumentParser:
         "--no-serve", action="store_true", help="only write the page and print where it is"
     )
 
-    p = commands.add_parser("check", help="validate a meeting's parameters and data; run nothing")
+    p = commands.add_parser(
+        "check", help="validate a meeting's parameters, data and words; run nothing"
+    )
     p.add_argument("meeting", metavar="MEETING")
+
+    p = commands.add_parser(
+        "new",
+        help="start a meeting as a copy of an earlier one",
+        description="Create params/MEETING.yaml and data/MEETING/ from the meeting given "
+        "with --from: its datasets, sources and words, never its confidential documents. "
+        "The date and time are left as TODO unless given; a checklist says what to update.",
+    )
+    p.add_argument("meeting", metavar="MEETING", help="the new meeting's id, e.g. 2021-03")
+    p.add_argument("--from", dest="previous", required=True, metavar="PREVIOUS")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the meeting's date")
+    p.add_argument("--time", metavar="HH:MM", help="its start time (default: the previous one's)")
     return parser
 
 
@@ -124,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         project = find_project()
         if args.command == "list":
             return _list(project)
+        if args.command == "new":
+            return _new(project, args)
         if args.command == "check":
             return _check(project, args.meeting)
         if args.command == "review":
@@ -153,14 +169,36 @@ def _list(project) -> int:
     return 0
 
 
+def _new(project, args: argparse.Namespace) -> int:
+    from reportlib.newmeeting import new_meeting, parse_date
+
+    date = parse_date(args.date) if args.date else None
+    made = new_meeting(project, args.meeting, args.previous, date=date, time=args.time)
+    print(
+        f"meeting {made.meeting} started from {args.previous}: "
+        f"{project.relative(made.params)} and {project.relative(made.data)}/"
+    )
+    print("Now:")
+    print("\n".join(f"  [ ] {item}" for item in made.checklist))
+    return 0
+
+
 def _check(project, meeting: str) -> int:
     from reportlib.build import check
+    from reportlib.freshness import stale_inputs
+    from reportlib.record import STALE
 
-    config = check(project, meeting)
+    notes: list[str] = []
+    config = check(project, meeting, notes=notes)
     print(
-        f"{meeting}: parameters and data are valid "
+        f"{meeting}: parameters, data and words are valid "
         f"({len(config.params.reports)} reports: {', '.join(config.params.reports)})"
     )
+    found = [*notes, *(w for ws in stale_inputs(config).values() for w in ws)]
+    stale = sorted({w.removeprefix(STALE) for w in found})
+    if stale:
+        print(f"{len(stale)} input(s) may be out of date:")
+        print("\n".join(f"  {w}" for w in stale))
     return 0
 
 

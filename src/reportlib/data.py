@@ -60,10 +60,10 @@ def load_table(name: str, meeting: str, *, project: Project | None = None) -> pd
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise DataError([Problem(shown, f"cannot be read as CSV: {error}")]) from None
     table = validate(raw, schema, shown)
-    source, short = sources(name, meeting, project)
+    table.attrs["schema"] = schema
+    source, short = sources(name, meeting, project, table)
     table.attrs.update(
         dataset=name,
-        schema=schema,
         title=schema.title,
         units=schema.units,
         source=source,
@@ -85,18 +85,63 @@ def read_yaml(project: Project, path: Path, what: str) -> YamlDocument:
     return load_yaml(path, project.relative(path))
 
 
-def sources(name: str, meeting: str, project: Project) -> tuple[str, str]:
+def sources(
+    name: str, meeting: str, project: Project, table: pd.DataFrame | None = None
+) -> tuple[str, str]:
     """The dataset's full source line, and a short one for under a chart.
 
     The short one keeps the section's first two parts ("Item 8, Business plan …").
+    ``{latest:column}``, ``{previous:column}`` and ``{first:column}`` in the entry name
+    the ``table``'s own periods (``table.attrs["schema"].period``), so the line follows
+    the data.
     """
     path = project.data_dir(meeting) / "sources.yaml"
     if not path.is_file():
         return "", ""
-    entry = (read_yaml(project, path, "").data or {}).get(name) or {}
-    document, section = entry.get("document"), str(entry.get("section") or "")
-    short = ", ".join(re.sub(r"\s*\([^)]*\)", "", section).split(", ")[:2])
-    return tuple(", ".join(str(v) for v in (document, s) if v) for s in (section, short))
+    document = read_yaml(project, path, "")
+    entry = (document.data or {}).get(name) or {}
+    found = {}
+    for key in ("document", "section"):
+        text = str(entry.get(key) or "")
+        where = (project.relative(path), document.line((name, key)))
+        found[key] = _periods(text, table, where) if table is not None else text
+    short = ", ".join(re.sub(r"\s*\([^)]*\)", "", found["section"]).split(", ")[:2])
+    return tuple(
+        ", ".join(v for v in (found["document"], s) if v) for s in (found["section"], short)
+    )
+
+
+_PERIOD = re.compile(r"\{(latest|previous|first):([a-z][a-z0-9_]*)\}")
+
+
+def _periods(text: str, table: pd.DataFrame, where: tuple[str, int | None]) -> str:
+    """``text`` with each ``{latest:column}`` (or previous, first) taken from ``table``."""
+    from reportlib.formats import with_units
+
+    schema = table.attrs["schema"]
+
+    def value(match: re.Match) -> str:
+        which, column = match.groups()
+        problem = None
+        if schema.period is None:
+            problem = f"{match.group(0)}: dataset {schema.name} has no period ('period:')"
+        elif column not in table.columns:
+            problem = f"{match.group(0)}: dataset {schema.name} has no column {column!r}"
+        periods = sorted(set(table[schema.period])) if schema.period else []
+        if problem is None and which == "previous" and len(periods) < 2:
+            problem = f"{match.group(0)}: dataset {schema.name} has one {schema.period} only"
+        if problem:
+            raise DataError([Problem(where[0], problem, schema.name, where[1])])
+        period = {
+            "latest": periods[-1],
+            "previous": periods[-2] if len(periods) > 1 else None,
+            "first": periods[0],
+        }[which]
+        row = table[table[schema.period] == period].iloc[0]
+        found = row[column]
+        return with_units(found.item() if hasattr(found, "item") else found, None)
+
+    return _PERIOD.sub(value, text)
 
 
 def check_meeting_data(project: Project, meeting: str) -> list[str]:

@@ -31,6 +31,7 @@ import difflib
 import html
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +53,8 @@ FOLDER = "narrative"
 PREVIEW = {"reportlib": {"preview": True}}
 # A bare {name}: a short name, or a figure of a key/value dataset (ids as the data has them).
 _BARE = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+#: Key parts that stand for a period relative to the meeting's data.
+RELATIVE = frozenset({"latest", "previous"})
 
 
 def words_path(project: Project, meeting: str, report: str) -> Path:
@@ -74,10 +77,13 @@ class MeetingData:
     def datasets(self) -> list[str]:
         return sorted(p.stem for p in (self.project.data / "schemas").glob("*.yaml"))
 
-    def lookup(self, reference: str, names: Names) -> tuple[Any, str | None]:
-        """The value and units behind ``reference``: a name or ``dataset.key[:column]``.
+    def lookup(self, reference: str, names: Names) -> Figure:
+        """The figure behind ``reference``: a name or ``dataset.key[:column]``.
 
-        Raises :class:`PlaceholderProblem` saying what is wrong and the nearest names.
+        A key part may be ``latest`` or ``previous`` in place of the dataset's period (its
+        schema's ``period``), and ``{dataset.latest:column}`` reads the latest period's
+        first row (a round's month, say). Raises :class:`PlaceholderProblem` saying what
+        is wrong and the nearest names.
         """
         head, colon, column = reference.partition(":")
         if _BARE.fullmatch(head):  # a name; ':column' picks another column of its row
@@ -101,6 +107,11 @@ class MeetingData:
             raise PlaceholderProblem(f"cannot be read: {error}") from None
         schema = frame.attrs["schema"]
         parts = tuple(key.split("."))
+        rows = self.rows(name)
+        note, relative = None, bool(RELATIVE.intersection(parts))
+        if len(parts) == 1 and parts[0] in RELATIVE and len(schema.key) > 1:
+            period = self.period(name, parts[0], ())
+            parts = next(k for k in rows if k[schema.key.index(schema.period)] == period)
         if len(parts) != len(schema.key):
             raise PlaceholderProblem(
                 f"dataset {name} is keyed by {', '.join(schema.key)}, "
@@ -110,7 +121,26 @@ class MeetingData:
             raise PlaceholderProblem(
                 f"dataset {name} has no column {column!r} (it has: {', '.join(frame.columns)})"
             )
-        rows = self.rows(name)
+        if schema.period:
+            at = schema.key.index(schema.period)
+            others = parts[:at] + parts[at + 1 :]
+            if parts[at] in RELATIVE:
+                parts = (*parts[:at], self.period(name, parts[at], others), *parts[at + 1 :])
+            elif (
+                not relative
+                and parts[at] != (latest := self.period(name, "latest", ()))
+                and parts in rows
+            ):
+                note = (
+                    f"names {schema.period} {parts[at]}, but data/{self.meeting}/{name}.csv "
+                    f"has a later {schema.period}, {latest}: write 'latest' (or 'previous') "
+                    f"in place of {parts[at]} if the words mean the newest figure"
+                )
+        elif RELATIVE.intersection(parts):
+            raise PlaceholderProblem(
+                f"dataset {name} has no period (its schema names no 'period:' column), so "
+                "it has no latest or previous"
+            )
         if parts not in rows:
             for depth, (col, part) in enumerate(zip(schema.key, parts, strict=True)):
                 known = sorted({k[depth] for k in rows if k[:depth] == parts[:depth]})
@@ -122,7 +152,26 @@ class MeetingData:
         row = rows[parts]
         units = row["units"] if "units" in frame.columns else schema.column(column).units
         value = row[column]
-        return (value.item() if hasattr(value, "item") else value), units
+        return Figure((value.item() if hasattr(value, "item") else value), units, note)
+
+    def period(self, name: str, which: str, others: tuple[str, ...]) -> str:
+        """The latest or previous period of dataset ``name`` among the rows keyed ``others``
+        (the key's other parts, in order; () for the whole dataset), as a key writes it."""
+        schema = self.table(name).attrs["schema"]
+        at = schema.key.index(schema.period)
+        found = sorted(
+            {
+                row[schema.period]
+                for k, row in self.rows(name).items()
+                if not others or k[:at] + k[at + 1 :] == others
+            }
+        )
+        if which == "previous" and len(found) < 2:
+            raise PlaceholderProblem(
+                f"data/{self.meeting}/{name}.csv has one {schema.period} only "
+                f"({', '.join(map(key_text, found)) or 'none'}), so there is no previous one"
+            )
+        return key_text(found[-1] if which == "latest" else found[-2])
 
     def rows(self, name: str) -> dict[tuple[str, ...], dict[str, Any]]:
         """Dataset ``name``'s rows by their key as placeholders write it (built once)."""
@@ -158,6 +207,19 @@ class MeetingData:
             "names no figure: it is not under 'figures:' in the front matter, nor a row of "
             "a dataset listed under 'datasets:'" + _nearest(name, known)
         )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A placeholder's value, its units, and why it may be out of date (or None)."""
+
+    value: Any
+    units: str | None
+    note: str | None = None
+
+    @property
+    def text(self) -> str:
+        return with_units(self.value, self.units)
 
 
 def _nearest(name: str, names: Any) -> str:
@@ -208,8 +270,9 @@ def read(
     record.read(shown, sha256(path.read_bytes()))
     found = data or MeetingData(project, meeting)
 
-    def resolve(reference: str, names: Names) -> str:
-        return with_units(*found.lookup(reference, names))
+    def resolve(reference: str, names: Names) -> tuple[str, str | None]:
+        figure = found.lookup(reference, names)
+        return figure.text, figure.note
 
     return parse(path, shown, resolve, titled=titled, collect=collect)
 
@@ -223,6 +286,8 @@ class Narrative:
         self._data = MeetingData(self.project, meeting)
         path = words_path(self.project, meeting, report)
         self.words = read(self.project, meeting, path, data=self._data)
+        for note in self.words.notes:
+            record.warn(f"{record.STALE}{note}")
         self._offered: dict[str, Callable[[], Any]] = {}
         record.front_sheet(self.words.front)
 
@@ -242,7 +307,7 @@ class Narrative:
     def value(self, reference: str) -> Any:
         """The value behind a placeholder (``name`` or ``dataset.key[:column]``)."""
         try:
-            return self._data.lookup(reference.strip("{}"), self.words.names)[0]
+            return self._data.lookup(reference.strip("{}"), self.words.names).value
         except PlaceholderProblem as error:
             raise DataError([Problem(self.words.shown, f"{{{reference}}} {error}")]) from None
 
@@ -322,7 +387,7 @@ def _front_preview(front: FrontSheet) -> dict[str, str]:
     }
 
 
-def check_meeting(config: MeetingConfig) -> list[Problem]:
+def check_meeting(config: MeetingConfig, notes: list[str] | None = None) -> list[Problem]:
     """Every problem in the meeting's words, found without running a notebook.
 
     Each report whose notebook opens a :class:`Narrative` must have its words file;
@@ -343,6 +408,8 @@ def check_meeting(config: MeetingConfig) -> list[Problem]:
         except DataError as error:  # the file itself cannot be read
             problems += error.problems
             continue
+        if notes is not None:
+            notes += [f"{record.STALE}{note}" for note in words.notes]
         for name, line in words.slots:
             if declared is not None and name not in declared:
                 problems.append(

@@ -107,6 +107,34 @@ def fits(value: Any, parameter: Parameter) -> bool:
     return isinstance(value, kind)
 
 
+def declared_datasets(path: Path) -> set[str]:
+    """Datasets the notebook reads by a literal name: ``table("x")``, ``load_table("x", …)``."""
+    found: set[str] = set()
+    for tree in _code_trees(path):
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and _name(node.func) in ("table", "load_table")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.add(node.args[0].value)
+    return found
+
+
+def _code_trees(path: Path) -> list[ast.Module]:
+    """Each code cell parsed; a cell that is not valid Python (a cell magic) is skipped."""
+    trees = []
+    for cell in read_source_notebook(path).get("cells", []):
+        if cell.get("cell_type") == "code":
+            try:
+                trees.append(ast.parse(cell_source(cell)))
+            except SyntaxError:
+                continue
+    return trees
+
+
 def declared_figures(path: Path) -> set[str] | None:
     """Names the notebook offers its words (functions decorated ``@words.figure``).
 
@@ -116,13 +144,7 @@ def declared_figures(path: Path) -> set[str] | None:
     """
     offered: set[str] = set()
     opens = False
-    for cell in read_source_notebook(path).get("cells", []):
-        if cell.get("cell_type") != "code":
-            continue
-        try:
-            tree = ast.parse(cell_source(cell))
-        except SyntaxError:
-            continue
+    for tree in _code_trees(path):
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and _name(node.func) == "Narrative":
                 opens = True

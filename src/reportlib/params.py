@@ -37,6 +37,8 @@ _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 #: Where an agenda item's document lives, under ``data/<meeting>/``.
 SUPPLIED_DIR, CONFIDENTIAL_DIR = "supplied", "confidential"
+#: What ``reportlib new`` writes where the analyst must fill a value in.
+TODO = "TODO"
 DOCUMENT_TYPES = (".pdf", ".md")
 
 
@@ -52,6 +54,16 @@ class Meeting(_Model):
     date: dt.date
     time: str = Field(description="24-hour start time, HH:MM")
     venue: str
+
+    @field_validator("date", "time", mode="before")
+    @classmethod
+    def _not_todo(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip().upper().startswith(TODO):
+            raise ValueError(
+                "is still TODO (reportlib new leaves it so): write the meeting's "
+                "date as YYYY-MM-DD and its start time as HH:MM"
+            )
+        return value
 
     @field_validator("time")
     @classmethod
@@ -328,6 +340,7 @@ def load_meeting(project: Project, meeting: str) -> MeetingConfig:
                 document.line(("meeting", "id")),
             )
         )
+    problems += _check_dates(shown, document, params)
     declared: dict[str, dict[str, Parameter]] = {}
     for name, report in params.reports.items():
         problems += _check_report(project, shown, document, name, report, declared)
@@ -336,6 +349,33 @@ def load_meeting(project: Project, meeting: str) -> MeetingConfig:
     if problems:
         raise ParamsError(problems)
     return MeetingConfig(project, path, params, document, declared)
+
+
+def _check_dates(shown: str, document: YamlDocument, params: MeetingParams) -> list[Problem]:
+    """The date is in the id's month, and the next meeting comes after it."""
+    meeting, problems = params.meeting, []
+    if f"{meeting.date:%Y-%m}" != meeting.id:
+        problems.append(
+            Problem(
+                shown,
+                f"is {meeting.date.isoformat()}, which is not in {meeting.id} (the meeting "
+                "id is the meeting's year and month): correct the date or the id",
+                "meeting.date",
+                document.line(("meeting", "date")),
+            )
+        )
+    following = params.front_matter.next_meeting
+    if following is not None and following.date <= meeting.date:
+        problems.append(
+            Problem(
+                shown,
+                f"is {following.date.isoformat()}, which is not after this meeting "
+                f"({meeting.date.isoformat()}): set the date of the meeting after this one",
+                "front_matter.next_meeting.date",
+                document.line(("front_matter", "next_meeting", "date")),
+            )
+        )
+    return problems
 
 
 def _check_report(

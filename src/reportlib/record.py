@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from reportlib.frontsheet import FrontSheet
 
 MIME = "application/vnd.reportlib.record+json"
+#: How a warning about an input that may be out of date begins (the review page groups them).
+STALE = "may be out of date: "
 
 _lock = threading.Lock()
 _reads: dict[str, str] = {}

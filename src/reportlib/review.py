@@ -26,6 +26,7 @@ from reportlib.files import atomic_write
 from reportlib.formats import PERCENT, kind, with_units
 from reportlib.params import AgendaItem, MeetingConfig
 from reportlib.paths import MEETING_ID, Project
+from reportlib.record import STALE
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "review"
 PAGE = "index.html"
@@ -180,6 +181,8 @@ def _item_row(
             row["stages"] = [(k, f"{v:.1f} s") for k, v in seconds.items()]
             row["seconds_text"] = f"{sum(seconds.values()):.1f} s" if seconds else ""
             row["warnings"] = [str(w) for w in entry.get("warnings", [])]
+            row["current_warnings"] = [w for w in row["warnings"] if not w.startswith(STALE)]
+            row["stale"] = [w.removeprefix(STALE) for w in row["warnings"] if w.startswith(STALE)]
         if status == "failed":
             error = dict(entry.get("error", {}))
             error["source"] = _failing_source(out_dir, name, error.get("cell"))

@@ -19,6 +19,7 @@ from reportlib.yamlfile import load_yaml
 
 _INT = re.compile(r"[-+]?\d+")
 _KINDS = ("str", "int", "float", "date", "bool")
+_PERIODS = ("int", "date")
 _COLUMN_KEYS = {"type", "description", "units", "min", "max", "nullable", "allowed"}
 MAX_PROBLEMS = 20  # per file: enough to fix a batch, not a wall of text
 
@@ -43,6 +44,9 @@ class Schema:
     units: str | None
     key: tuple[str, ...]
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    #: The key column that orders rows in time (a round, a month), so that words can
+    #: name its latest or previous value instead of a fixed one.
+    period: str | None = None
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -95,6 +99,18 @@ def load_schema(path: Path, shown: str | None = None) -> Schema:
         for k in key
         if k not in names
     ]
+    period = spec.get("period")
+    if period is not None and (
+        period not in key or next(c for c in columns if c.name == period).type not in _PERIODS
+    ):
+        problems.append(
+            Problem(
+                shown,
+                "must name a key column of type int or date (a round, a month)",
+                "period",
+                doc.line(("period",)),
+            )
+        )
     if problems:
         raise DataError(problems)
     return Schema(
@@ -104,6 +120,7 @@ def load_schema(path: Path, shown: str | None = None) -> Schema:
         spec.get("units"),
         key,
         tuple(columns),
+        period,
     )
 
 

@@ -63,9 +63,14 @@ class Names:
     datasets: tuple[str, ...] = ()
 
 
-#: ``resolve(reference, names)`` gives a placeholder's text, or raises
-#: :class:`PlaceholderProblem`.
-Resolver = Callable[[str, Names], str]
+#: ``resolve(reference, names)`` gives a placeholder's text and why it may be out of
+#: date (or None), or raises :class:`PlaceholderProblem`.
+Resolver = Callable[[str, Names], tuple[str, str | None]]
+
+
+@dataclass(frozen=True)
+class Note(Problem):
+    """Not an error: something in the words that may be out of date (a build warning)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class Words:
     names: Names
     parts: list[Part] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def slots(self) -> list[tuple[str, int]]:
@@ -156,16 +162,18 @@ def parse(
     problems: list[Problem] = []
     names = _names(document, shown, problems)
 
-    def bound(reference: str) -> str:
+    def bound(reference: str) -> tuple[str, str | None]:
         return resolve(reference, names)
 
     front = _front(document, shown, bound, titled, problems)
     parts, sections = _Body(shown, bound, problems).read(body)
+    notes = [p for p in problems if isinstance(p, Note)]
+    problems = [p for p in problems if not isinstance(p, Note)]
     if collect is not None:
         collect += problems
     elif problems:
         raise DataError(problems)
-    return Words(shown, front, names, parts, sections)
+    return Words(shown, front, names, parts, sections, notes)
 
 
 # -- front matter ----------------------------------------------------------------------
@@ -207,7 +215,7 @@ def _names(document: YamlDocument, shown: str, problems: list[Problem]) -> Names
 def _front(
     document: YamlDocument,
     shown: str,
-    resolve: Callable[[str], str],
+    resolve: Callable[[str], tuple[str, str | None]],
     titled: bool,
     problems: list[Problem],
 ) -> FrontSheet:
@@ -275,7 +283,7 @@ def _validation_message(error: dict) -> str:
 def _substitute(
     text: str,
     line: int,
-    resolve: Callable[[str], str],
+    resolve: Callable[[str], tuple[str, str | None]],
     problems: list[Problem],
     shown: str,
     *,
@@ -306,7 +314,9 @@ def _substitute(
         last = match.end()
         column = match.start() + 1
         try:
-            value = resolve(match.group(1).strip())
+            value, note = resolve(match.group(1).strip())
+            if note:
+                problems.append(Note(shown, f"column {column}: {match.group(0)} {note}", line=line))
         except PlaceholderProblem as error:
             problems.append(Problem(shown, f"column {column}: {match.group(0)} {error}", line=line))
             value = ""
@@ -365,7 +375,9 @@ class _Block:
 class _Body:
     """The body's block structure: headings, paragraphs, lists, figure slots, comments."""
 
-    def __init__(self, shown: str, resolve: Callable[[str], str], problems: list[Problem]):
+    def __init__(
+        self, shown: str, resolve: Callable[[str], tuple[str, str | None]], problems: list[Problem]
+    ):
         self.shown, self.resolve, self.problems = shown, resolve, problems
         self.values: list[str] = []
 
