@@ -47,6 +47,8 @@ def with_units(value: Any, units: str | None) -> str:
     """``value`` as prose shows it, with the sign its ``units`` call for."""
     if isinstance(value, pd.Timestamp):
         return f"{value:%B %Y}" if value.day == 1 else f"{value.day} {value:%B %Y}"
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # a numpy number reads as the Python number it holds
     if not isinstance(value, int | float) or isinstance(value, bool):
         return str(value)
     if isinstance(value, float) and math.isnan(value):

@@ -15,40 +15,44 @@ import pandas as pd
 from reportlib.inline import escape
 
 
-def count(value: Any) -> str:
+def count(value: Any, decimals: int = 0) -> str:
     return f"{value:,.0f}"
 
 
-def money(value: Any) -> str:
+def money(value: Any, decimals: int = 0) -> str:
     return f"£{value:,.0f}"
 
 
-def one_dp(value: Any) -> str:
-    return f"{value:,.1f}"
+def decimal(value: Any, decimals: int = 1) -> str:
+    return f"{value:,.{decimals}f}"
 
 
-def change(value: Any) -> str:
-    return f"{value:+,.1f}".replace("-", "\u2212")  # a true minus sign reads better
+def change(value: Any, decimals: int = 1) -> str:
+    return f"{value:+,.{decimals}f}".replace("-", "\u2212")  # a true minus sign reads better
 
 
-FORMATS: dict[str, Callable[[Any], str]] = {
+FORMATS: dict[str, Callable[[Any, int], str]] = {
     "count": count,
     "money": money,
     "money_k": count,
-    "pct": one_dp,
-    "number": one_dp,
+    "pct": decimal,
+    "number": decimal,
     "change": change,
-    "text": str,
+    "text": lambda value, decimals=0: str(value),
 }
+#: Formats printed with as many decimal places as the column's data has.
+AS_STATED = ("pct", "number", "change")
+MAX_DECIMALS = 3
 
 
 class Table:
     """A DataFrame shown as a board-paper table.
 
     ``formats`` maps a column to ``count``, ``money`` (£), ``money_k`` (£'000, the
-    units go in the column name), ``pct`` (one decimal place), ``change`` (signed, one
-    decimal place), ``number`` or ``text``;
-    unlisted numeric columns are ``count`` if whole and ``number`` otherwise.
+    units go in the column name), ``pct``, ``change`` (signed), ``number`` or ``text``;
+    unlisted numeric columns are ``count`` if whole and ``number`` otherwise. ``pct``,
+    ``number`` and ``change`` columns show the decimal places their data has (81 and
+    87 as whole numbers, 29.9 with one), the same for every row of the column.
     """
 
     def __init__(
@@ -65,23 +69,31 @@ class Table:
         found = frame.attrs.get("source_short") or frame.attrs.get("source")
         self.source = source if source is not None else found
         self.formats = {c: (formats or {}).get(c) or _guess(frame[c]) for c in frame.columns}
+        self.decimals = {
+            c: _decimals(frame[c]) for c in frame.columns if self.formats[c] in AS_STATED
+        }
         self.total = total
 
     def _cells(self) -> tuple[list[str], list[list[str]], list[bool]]:
         numeric = [self.formats[c] not in ("text",) for c in self.frame.columns]
         head = [str(c) for c in self.frame.columns]
         rows = [
-            [_fmt(v, self.formats[c]) for c, v in zip(self.frame.columns, row, strict=True)]
+            [self._fmt(v, c) for c, v in zip(self.frame.columns, row, strict=True)]
             for row in self.frame.itertuples(index=False)
         ]
         if self.total:
             sums = ["Total"] + [
-                _fmt(self.frame[c].sum(), self.formats[c]) if numeric[i] else ""
+                self._fmt(self.frame[c].sum(), c) if numeric[i] else ""
                 for i, c in enumerate(self.frame.columns)
                 if i > 0
             ]
             rows.append(sums)
         return head, rows, numeric
+
+    def _fmt(self, value: Any, column: Any) -> str:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            return "\u2013"  # en dash: the house mark for "no figure"
+        return FORMATS[self.formats[column]](value, self.decimals.get(column, 0))
 
     def _repr_html_(self) -> str:
         head, rows, numeric = self._cells()
@@ -132,7 +144,10 @@ def _guess(series: pd.Series) -> str:
     return "count" if len(whole) and (whole == whole.round()).all() else "number"
 
 
-def _fmt(value: Any, kind: str) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "\u2013"  # en dash: the house mark for "no figure"
-    return FORMATS[kind](value) if kind != "text" else str(value)
+def _decimals(series: pd.Series) -> int:
+    """The fewest decimal places that show every value of ``series`` as it is stated."""
+    values = [float(v) for v in series.dropna()]
+    for places in range(MAX_DECIMALS + 1):
+        if all(abs(round(v, places) - v) < 1e-6 for v in values):
+            return places
+    return MAX_DECIMALS
