@@ -139,10 +139,14 @@ def test_paragraphs_are_numbered_across_headings_not_in_appendices(paper):
 
 def test_pdf_pages_have_running_header_and_numbers(paper):
     _, _, reader, _ = paper
-    assert len(reader.pages) == 2
+    assert len(reader.pages) == 3  # the front sheet, the paper, its appendix on a page of its own
     for number, page in enumerate(reader.pages, start=1):
         text = page.extract_text()
-        assert text.startswith("Improvement and Innovation Board 17 December 2020"), text[:80]
+        header = "Improvement and Innovation Board 17 December 2020"
+        if number == 3:  # an appendix's pages name it in the running header
+            header = "Improvement and Innovation Board Appendix 1 17 December 2020"
+            assert "\nAppendix 1: Detail" in text
+        assert text.startswith(header), text[:80]
         assert text.rstrip().endswith(str(number))
     mediabox = reader.pages[0].mediabox
     assert (round(float(mediabox.width)), round(float(mediabox.height))) == (595, 842)  # A4

@@ -1,6 +1,7 @@
 -- Pandoc filter for board papers in Typst (see paper.typ for the functions it calls).
 -- 1. Number the body's paragraphs 1, 2, 3 … across headings, as board papers do;
---    paragraphs after a level-2 heading starting "Appendix" are not numbered.
+--    paragraphs after a level-2 heading starting "Appendix" are not numbered, and each
+--    such heading starts a new page marked for the running header.
 -- 2. Show ::: {.source} divs (under tables and charts) in the template's source style.
 local function wrap(fn, content)
   local out = pandoc.List({ pandoc.RawBlock("typst", "#" .. fn .. "[") })
@@ -13,9 +14,13 @@ function Pandoc(doc)
   local blocks = pandoc.List()
   local in_appendix = false
   for _, block in ipairs(doc.blocks) do
-    if block.t == "Header" and block.level == 2
-        and pandoc.utils.stringify(block):match("^Appendix") then
+    local text = pandoc.utils.stringify(block)
+    if block.t == "Header" and block.level == 2 and text:match("^Appendix") then
       in_appendix = true
+      -- Each appendix starts a page, whose running header names it (see paper.typ).
+      local label = text:match("^(Appendix%s+[%w]+)") or "Appendix"
+      blocks:insert(pandoc.RawBlock("typst",
+        "#pagebreak(weak: true)\n#metadata(\"" .. label .. "\") <appendix-start>"))
     end
     if block.t == "Para" and not in_appendix then
       blocks:extend(wrap("numbered", { block }))
