@@ -54,3 +54,13 @@ def test_svg_is_byte_identical_for_the_same_data():
 )
 def test_value_labels(value, units, label):
     assert charts.value_label(value, units) == label
+
+
+def test_a_chart_has_one_title_its_caption_never_one_inside_the_image():
+    titled = charts.bars(FRAME, "name", "amount", title="Sales", units="£'000", alt="Sales.")
+    assert titled.caption == "Sales"
+    assert [ax.get_title(loc="left") for ax in titled.figure.axes] == [""]
+    captioned = charts.bars(
+        FRAME, "name", "amount", title="Sales", units=None, alt="Sales.", caption="By region"
+    )
+    assert captioned.caption == "By region"

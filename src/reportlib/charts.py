@@ -1,8 +1,10 @@
-"""Charts in the house style: a title, labelled values, units and a source on every chart.
+"""Charts in the house style: one title, labelled values, units and a source on every chart.
 
 Charts are horizontal bars, so that long category names stay readable and values can
 be compared along one axis (the board's papers used pie charts, which readers compare
-badly). A :class:`Chart` displays as SVG with its alt text and caption attached, so a
+badly). A chart has one title, its caption (``caption``, else ``title``), shown by the
+paper above or under the image, never inside it. A :class:`Chart` displays as SVG with
+its alt text and caption attached, so a
 notebook can state the chart's message from the data rather than typing it into a
 ``#| fig-alt`` option::
 
@@ -62,13 +64,12 @@ class Chart:
         )
 
 
-def _figure(rows: int, title: str, units: str | None, source: str | None, *, legend: bool = False):
+def _figure(rows: int, units: str | None, source: str | None):
     import matplotlib.pyplot as plt
 
     style.apply_matplotlib()
     height = max(1.6, 0.9 + 0.32 * rows)
     fig, ax = plt.subplots(figsize=(style.CHART_WIDTH_IN, height))
-    ax.set_title(title, loc="left", pad=30 if legend else 12)  # room for a legend under it
     if units:
         ax.set_xlabel(units)
     ax.spines[["top", "right"]].set_visible(False)
@@ -110,13 +111,13 @@ def bars(
     alt = _need_alt(alt)
     labels = [textwrap.fill(str(v), 34) for v in frame[label]]
     values = [float(v) for v in frame[value]]
-    fig, ax = _figure(len(values), title, units, source if source is not None else _source(frame))
+    fig, ax = _figure(len(values), units, source if source is not None else _source(frame))
     drawn = ax.barh(labels, values, color=style.PALETTE[0], height=0.65)
     ax.invert_yaxis()  # first row at the top, as in a table
     largest = max(values, default=0) or 1
     _label_bars(ax, drawn, units, largest)
     ax.set_xlim(0, largest * 1.15)
-    return Chart(fig, alt, caption)
+    return Chart(fig, alt, caption or title)
 
 
 def grouped_bars(
@@ -142,7 +143,7 @@ def grouped_bars(
     table = table.reindex(index=labels, columns=groups)
     rows = len(labels) * max(1, len(groups)) * 0.6 + 1
     source = source if source is not None else _source(frame)
-    fig, ax = _figure(int(rows), title, units, source, legend=True)
+    fig, ax = _figure(int(rows), units, source)
     height = 0.8 / max(1, len(groups))
     positions = range(len(labels))
     largest = float(table.max().max()) if table.size else 1.0
@@ -162,7 +163,7 @@ def grouped_bars(
     ax.set_xlim(0, (largest or 1) * 1.18)
     # Between the title and the bars, left-aligned: never over a bar or the title.
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(groups), fontsize=8.5)
-    return Chart(fig, alt, caption)
+    return Chart(fig, alt, caption or title)
 
 
 def _source(frame: pd.DataFrame) -> str | None:
