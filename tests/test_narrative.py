@@ -185,7 +185,7 @@ recommendations: That members note the report.
 contact: {name: Alex Example, position: Analyst, phone: 020 7000 0000, email: alex@example.org}
 ---
 
-Sales rose in both regions.
+Sales rose in both regions; see [the sales guide](https://example.org/guide).
 
 ## Background
 
@@ -231,6 +231,14 @@ def test_a_paper_written_in_words_reads_the_same_in_html_and_pdf(project):
         assert "Front sheet" not in text  # the notebook's own preview stays there
         assert "#pagebreak() typed in" in text  # printed as typed, never run
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert '<a href="https://example.org/guide">the sales guide</a>' in html
+    assert '<a href="mailto:alex@example.org">alex@example.org</a>' in html
+    uris = {
+        a.get_object()["/A"].get("/URI")
+        for page in PdfReader(out / "shows_words.pdf").pages
+        for a in page.get("/Annots") or []
+    }
+    assert {"https://example.org/guide", "mailto:alex@example.org"} <= uris
     for n, start in ((1, "Sales rose"), (2, "The South sold"), (3, "A closing")):
         assert f"{n}. {start}" in pdf
     assert "4. An appendix" not in pdf and "An appendix paragraph" in pdf

@@ -179,7 +179,8 @@ def test_html_is_self_contained(paper):
         "<script>x()</script>",
         '<img src="https://example.org/x.png">',
         '<p onclick="x()">a</p>',
-        '<a href="https://example.org">a</a>',
+        '<a href="data:text/html,x">a</a>',
+        '<a href="file:///etc/passwd">a</a>',
         '<div style="background: url(http://x/y)">',
         '<style>@import "x.css";</style>',
         '<img src="local.png">',
@@ -190,6 +191,13 @@ def test_html_is_self_contained(paper):
 def test_self_contained_check_refuses_anything_that_loads_or_runs(page):
     with pytest.raises(RenderError, match="self-contained"):
         check_self_contained(f"<html><body>{page}</body></html>")
+
+
+@pytest.mark.parametrize(
+    "link", ["https://example.org/a?b=1", "http://example.org", "mailto:a@example.org", "#s"]
+)
+def test_links_that_only_navigate_are_allowed(link):
+    check_self_contained(f'<html><body><a href="{link}">a</a></body></html>')
 
 
 def test_manifest_records_render_stages(paper):

@@ -78,6 +78,17 @@ def test_body_keeps_paragraphs_lists_and_bold_lead_ins(tmp_path):
     assert "1\\. first" not in text and "1. first\n2. second" in text
 
 
+def test_links_go_to_web_and_mail_addresses_only(tmp_path):
+    found = words(
+        tmp_path,
+        FRONT + "\nSee [the *guide*](https://example.org/a_b?c=1), [mail](mailto:a@b.org) "
+        "and [x](javascript:alert(1)).\n",
+    )
+    text = body(found)
+    assert "[the *guide*](https://example.org/a_b?c=1)" in text and "[mail](mailto:a@b.org)" in text
+    assert "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in text  # printed as typed
+
+
 def test_figures_are_placed_where_the_words_say(tmp_path):
     found = words(
         tmp_path,

@@ -23,7 +23,8 @@ class Contact(BaseModel):
     name: str
     position: str
     phone: str
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    # Letters, digits and . _ % + ' - only: the address goes into mailto: links as it is.
+    email: str = Field(pattern=r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
 
 class Paragraph(BaseModel):

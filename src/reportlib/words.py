@@ -50,7 +50,7 @@ _INLINE = re.compile(
     r"|\*\*(?P<bold>\S(?:.*?\S)?)\*\*"
     r"|(?<![\w*])\*(?P<em>[^*\s](?:[^*]*?[^*\s])?)\*(?![\w*])"
     r"|(?<!\w)_(?P<em2>[^_\s](?:[^_]*?[^_\s])?)_(?!\w)"
-    r"|\[(?P<text>[^\]\n]+)\]\((?P<url>[^)\s]+)\)"
+    r"|\[(?P<text>[^\]\n]+)\]\((?P<url>(?:https?:|mailto:)[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]+)\)"
     r"|\x00(?P<value>\d+)\x00"
 )
 
@@ -346,8 +346,7 @@ def _inline(text: str, values: list[str]) -> str:
         elif m.group("em") or m.group("em2"):
             out.append(f"*{_inline(m.group('em') or m.group('em2'), values)}*")
         elif m.group("text"):
-            # Shown as "text (address)" until papers may carry live links.
-            out.append(f"{_inline(m.group('text'), values)} ({_literal(m.group('url'))})")
+            out.append(f"[{_inline(m.group('text'), values)}]({m.group('url')})")
         else:
             out.append(escape(values[int(m.group("value"))]))
     out.append(_literal(text[last:]))

@@ -3,6 +3,7 @@
 The template extends nbconvert's ``base`` template by configuration. The result is one
 self-contained file: styles inline, images as data URIs, and a Content Security
 Policy that forbids scripts and every request, so the page can load nothing at all.
+Links (to ``https:``, ``http:`` and ``mailto:`` addresses) navigate only when followed.
 """
 
 from __future__ import annotations
@@ -48,7 +49,16 @@ _URL_ATTRS = {
     "ping",
     "manifest",
 }
+#: Where a link may go: it navigates when followed and loads nothing with the page.
+LINK_SCHEMES = ("https:", "http:", "mailto:")
 _CSS_FETCH = re.compile(r"url\(\s*[\"']?\s*(?!data:|#)|@import", re.I)
+
+
+def _allowed(tag: str, name: str, value: str) -> bool:
+    """A link to a web page, an e-mail address or a place in the page; an image's data."""
+    if tag == "a" and name == "href":
+        return value.startswith(("#", *LINK_SCHEMES))
+    return name in ("src", "srcset") and tag == "img" and value.startswith("data:")
 
 
 class _Audit(HTMLParser):
@@ -67,7 +77,7 @@ class _Audit(HTMLParser):
             value = (value or "").strip()
             if name.startswith("on"):
                 self.found.append(f"{tag} {name}=")
-            elif name in _URL_ATTRS and not value.startswith(("data:", "#")):
+            elif name in _URL_ATTRS and not _allowed(tag, name, value):
                 self.found.append(f"{tag} {name}={value[:80]!r}")
             elif name == "style" and _CSS_FETCH.search(value):
                 self.found.append(f"{tag} style={value[:80]!r}")
@@ -116,5 +126,6 @@ def check_self_contained(page: str) -> None:
         raise RenderError(
             "the HTML would load or run something from outside the page "
             f"({'; '.join(sorted(set(audit.found))[:5])}); papers must be self-contained: "
-            "show data as tables, text or figures, and write web addresses as plain text"
+            "show data as tables, text or figures; links may go to https:, http: or "
+            "mailto: addresses"
         )

@@ -133,7 +133,12 @@ def front_metadata(context: dict[str, Any]) -> dict[str, Any]:
         "summary": [_paragraph(p) for p in context["summary"]],
         "recommendations": [_paragraph(p) for p in context["recommendations"]],
         "actions": [_paragraph(p) for p in context["actions"]],
-        "contacts": [{k: esc(v) for k, v in c.items()} for c in context["contacts"]],
+        # ``mailto`` goes raw into a Typst string (not read as Markdown, which would
+        # escape its '@'): the address's pattern keeps quotes and backslashes out of it.
+        "contacts": [
+            {**{k: esc(v) for k, v in c.items()}, "mailto": f"`{c['email']}`{{=typst}}"}
+            for c in context["contacts"]
+        ],
     }
     return {k: v for k, v in meta.items() if v}
 
