@@ -1,7 +1,7 @@
 import pytest
 
 from reportlib import record
-from reportlib.data import check_meeting_data, load_table
+from reportlib.data import check_meeting_data, load_table, read_yaml
 from reportlib.exceptions import DataError
 
 CSV = "data/2020-12/sales.csv"
@@ -72,3 +72,35 @@ def test_check_meeting_data_reports_every_file(project):
     (project.data_dir("2020-12") / "orphan.csv").write_text("a\n1\n")
     with pytest.raises(DataError, match="2 problems"):
         check_meeting_data(project, "2020-12")
+
+
+def test_a_csv_linked_outside_the_meeting_is_refused_without_reading_it(project):
+    (project.data_dir("2020-12") / "sales.csv").unlink()
+    (project.data_dir("2020-12") / "sales.csv").symlink_to("/etc/os-release")
+    with pytest.raises(DataError) as caught:
+        load_table("sales", "2020-12", project=project)
+    message = str(caught.value)
+    assert message.startswith(f"{CSV}: leads outside its folder 2020-12/")
+    assert "NAME=" not in message and "PRETTY_NAME" not in message
+
+
+def test_a_csv_linked_into_the_confidential_folder_is_refused(project):
+    meeting = project.data_dir("2020-12")
+    (meeting / "confidential").mkdir()
+    (meeting / "sales.csv").rename(meeting / "confidential" / "sales.csv")
+    (meeting / "sales.csv").symlink_to("confidential/sales.csv")
+    with pytest.raises(DataError, match=f"{CSV}: leads into a confidential/ folder"):
+        load_table("sales", "2020-12", project=project)
+
+
+def test_a_narrative_or_schema_linked_outside_its_folder_is_refused(project):
+    narrative = project.data_dir("2020-12") / "narrative"
+    narrative.mkdir()
+    (narrative / "greets.yaml").symlink_to(project.params_file("2020-12"))
+    with pytest.raises(DataError, match=r"narrative/greets\.yaml: leads outside its folder"):
+        read_yaml(project, narrative / "greets.yaml", "")
+    schema = project.data / "schemas" / "sales.yaml"
+    schema.rename(project.root / "sales.yaml")
+    schema.symlink_to(project.root / "sales.yaml")
+    with pytest.raises(DataError, match=r"schemas/sales\.yaml: leads outside its folder schemas/"):
+        load_table("sales", "2020-12", project=project)

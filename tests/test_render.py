@@ -11,6 +11,7 @@ import nbformat
 import pypdf
 import pytest
 
+from reportlib import render
 from reportlib.build import build
 from reportlib.exceptions import RenderError
 from reportlib.paths import Project
@@ -332,3 +333,15 @@ def test_real_quarto_renders_the_paper(tmp_path):
     assert result.ok, [str(j.error) for j in result.failed]
     text = pdf_text(pypdf.PdfReader(result.output_dir / "renders_paper.pdf"))
     assert "Sales in North came to £300k this year." in text
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../params/2020-12.yaml", "link.png"])
+def test_markdown_images_must_be_files_inside_notebooks(project, tmp_path, target):
+    (project.notebooks / "link.png").symlink_to("/etc/passwd")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"![x]({target})")])
+    nb.cells[0].metadata.reportlib = {"cell": 3}
+    doc = document.prepare(nb)
+    for fmt in ("html", "pdf"):
+        with pytest.raises(RenderError, match=r"Markdown cell 3 shows .*, which leads outside"):
+            render.render(fmt, doc, {}, project.notebooks, tmp_path / f"x.{fmt}")
+        assert not (tmp_path / f"x.{fmt}").exists()

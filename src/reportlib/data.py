@@ -17,8 +17,8 @@ from typing import Any
 import pandas as pd
 
 from reportlib import record
-from reportlib.exceptions import DataError, Problem
-from reportlib.paths import Project, find_project
+from reportlib.exceptions import DataError, OutsideFolderError, Problem
+from reportlib.paths import Project, contained, find_project
 from reportlib.schema import Schema, load_schema, validate
 from reportlib.yamlfile import YamlDocument, load_yaml
 
@@ -30,7 +30,11 @@ def sha256(data: bytes) -> str:
 def _read(project: Project, path: Path, what: str) -> bytes:
     shown = project.relative(path)
     try:
-        data = path.read_bytes()
+        real = contained(path, shown=shown)
+    except OutsideFolderError as error:
+        raise DataError([Problem(shown, error.reason)]) from None
+    try:
+        data = real.read_bytes()
     except FileNotFoundError:
         raise DataError([Problem(shown, f"does not exist; {what}")]) from None
     record.read(shown, sha256(data))
