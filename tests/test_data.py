@@ -104,3 +104,35 @@ def test_a_narrative_or_schema_linked_outside_its_folder_is_refused(project):
     schema.symlink_to(project.root / "sales.yaml")
     with pytest.raises(DataError, match=r"schemas/sales\.yaml: leads outside its folder schemas/"):
         load_table("sales", "2020-12", project=project)
+
+
+def test_a_header_only_csv_is_refused_by_the_schema(project):
+    assert broken(project, "region,amount,share_pct\n") == (
+        f"{CSV}:2: has 0 row(s) of data, but schema sales needs at least 1; "
+        "add the meeting's figures below the header"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (
+            "region,amount,share_pct\nNorth £,1,2\n".encode("cp1252"),
+            f"{CSV}:2: column 7: byte 0xa3",
+        ),
+        ("region,amount,share_pct\nN,1,2\n".encode("utf-16"), f"{CSV}:1: is UTF-16 text"),
+    ],
+    ids=["cp1252", "utf-16"],
+)
+def test_a_csv_not_in_utf8_names_line_and_column_and_says_how_to_save_it(project, data, where):
+    (project.data_dir("2020-12") / "sales.csv").write_bytes(data)
+    with pytest.raises(DataError) as caught:
+        load_table("sales", "2020-12", project=project)
+    assert str(caught.value).startswith(where)
+    assert "'CSV UTF-8 (Comma delimited)'" in str(caught.value)
+
+
+def test_a_bom_and_crlf_line_ends_still_read(project):
+    text = "\ufeffregion,amount,share_pct\r\nNorth,120,40\r\nSouth,180,60\r\n"
+    (project.data_dir("2020-12") / "sales.csv").write_bytes(text.encode("utf-8"))
+    assert list(load_table("sales", "2020-12", project=project)["region"]) == ["North", "South"]

@@ -60,8 +60,12 @@ def load_table(name: str, meeting: str, *, project: Project | None = None) -> pd
     shown = project.relative(path)
     data = _read(project, path, f"meeting {meeting} needs dataset {name!r}; add the file")
     try:
-        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
+    except UnicodeDecodeError as error:
+        raise DataError([_not_utf8(shown, data, error)]) from None
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise DataError([Problem(shown, f"cannot be read as CSV: {error}")]) from None
     table = validate(raw, schema, shown)
     source, short = sources(name, meeting, project)
@@ -74,6 +78,29 @@ def load_table(name: str, meeting: str, *, project: Project | None = None) -> pd
         source_short=short,
     )
     return table
+
+
+_SAVE_AS_UTF8 = (
+    "save it as UTF-8 (in Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'; "
+    "in an editor: encoding UTF-8)"
+)
+
+
+def _not_utf8(shown: str, data: bytes, error: UnicodeDecodeError) -> Problem:
+    """Where a file stops being UTF-8, as an editor counts lines and columns."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Problem(shown, f"is UTF-16 text, not UTF-8; {_SAVE_AS_UTF8}", line=1)
+    start = error.start
+    line = data.count(b"\n", 0, start) + 1
+    column = len(data[data.rfind(b"\n", 0, start) + 1 : start].decode("utf-8", "replace")) + 1
+    shown_as = data[start : start + 1].decode("cp1252", "replace")
+    return Problem(
+        shown,
+        f"byte 0x{data[start]:02x} is not UTF-8 (the file was probably saved as "
+        f"Windows-1252 or Latin-1, where it is {shown_as!r}); {_SAVE_AS_UTF8}",
+        f"column {column}",
+        line,
+    )
 
 
 def load_text(name: str, meeting: str, *, project: Project | None = None) -> Any:

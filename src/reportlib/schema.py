@@ -43,6 +43,8 @@ class Schema:
     units: str | None
     key: tuple[str, ...]
     columns: tuple[Column, ...] = field(default_factory=tuple)
+    #: the fewest data rows a meeting's file may have (``min_rows:``, default 1)
+    min_rows: int = 1
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -95,6 +97,11 @@ def load_schema(path: Path, shown: str | None = None) -> Schema:
         for k in key
         if k not in names
     ]
+    min_rows = spec.get("min_rows", 1)
+    if isinstance(min_rows, bool) or not isinstance(min_rows, int) or min_rows < 0:
+        problems.append(
+            Problem(shown, "must be a whole number, 0 or more", "min_rows", doc.line(("min_rows",)))
+        )
     if problems:
         raise DataError(problems)
     return Schema(
@@ -104,6 +111,7 @@ def load_schema(path: Path, shown: str | None = None) -> Schema:
         spec.get("units"),
         key,
         tuple(columns),
+        min_rows,
     )
 
 
@@ -154,6 +162,15 @@ def validate(raw: pd.DataFrame, schema: Schema, shown: str) -> pd.DataFrame:
                 f"has column(s) {', '.join(extra)} that its schema does "
                 "not describe; remove them or add them to the schema",
                 line=1,
+            )
+        )
+    if len(raw) < schema.min_rows:
+        problems.append(
+            Problem(
+                shown,
+                f"has {len(raw)} row(s) of data, but schema {schema.name} needs at least "
+                f"{schema.min_rows}; add the meeting's figures below the header",
+                line=2,
             )
         )
     if problems:
