@@ -222,3 +222,11 @@ def test_a_supplied_document_linked_out_of_supplied_is_refused(agenda_project, t
     line = AGENDA_PARAMS.splitlines().index("    supplied: leaflet.pdf") + 1
     assert f"params/2020-12.yaml:{line}: agenda." in str(caught.value)
     assert f"names data/2020-12/supplied/leaflet.pdf, which {reason}" in str(caught.value)
+
+
+def test_an_alias_in_a_markdown_front_sheet_is_refused_with_its_line(agenda_project):
+    boards = agenda_project.data_dir("2020-12") / "supplied" / "boards.md"
+    text = boards.read_text().replace("purpose: For information.", "purpose: &p For information.")
+    boards.write_text(text.replace("summary: What the other boards did.", "summary: *p"))
+    with pytest.raises(ParamsError, match=r"boards\.md:3: front sheet is not valid YAML: .*&p"):
+        check(agenda_project, "2020-12")
