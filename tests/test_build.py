@@ -201,3 +201,20 @@ def test_library_log_lines_go_to_the_build_log_not_the_terminal(project, capfd):
     assert "stray" not in capfd.readouterr().err
     log = (project.root / "build.log").read_text()
     assert "a stray pypdf warning" in log and "a stray nbclient error" in log
+
+
+def test_an_unforeseen_error_fails_only_its_report_with_the_traceback_in_the_log(
+    project, monkeypatch
+):
+    from reportlib import render
+
+    def broken_prepare(executed):
+        raise KeyError("a bug in rendering")
+
+    write_params(project, ALL.replace("  raises_error:\n    title: Broken\n", ""))
+    monkeypatch.setattr(render, "prepare", broken_prepare)
+    result = quiet_build(project, reports=["greets"])
+    assert [j.name for j in result.failed] == ["greets"]
+    assert result.failed[0].error.stage == "html"
+    log = (project.output_dir("2020-12") / "build.log").read_text()
+    assert "KeyError: 'a bug in rendering'" in log and "Traceback" in log

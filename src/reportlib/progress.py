@@ -65,8 +65,8 @@ class Progress:
 
     def debug(self, message: str) -> None:
         """Only to the build log (a traceback, say): the terminal has the short message."""
-        if self._file:
-            self._file.emit(
+        if self._file:  # handle(), not emit(): it takes the handler's lock (worker threads)
+            self._file.handle(
                 self.logger.makeRecord(self.logger.name, logging.DEBUG, "", 0, message, (), None)
             )
 
