@@ -12,9 +12,13 @@ from reportlib.paths import Project
 REPO = Path(__file__).parent.parent
 
 
-def run_cli(project: Project, *args: str, **kwargs) -> subprocess.CompletedProcess:
-    """Run ``reportlib ARGS`` in the project, as the Makefile does."""
+def run_cli(
+    project: Project, *args: str, path: str | None = None, **kwargs
+) -> subprocess.CompletedProcess:
+    """Run ``reportlib ARGS`` in the project, as the Makefile does (``path``: its PATH)."""
     env = {k: v for k, v in os.environ.items() if k != "REPORTLIB_ROOT"}
+    if path is not None:
+        env["PATH"] = path
     return subprocess.run(
         [sys.executable, "-m", "reportlib.cli", *args],
         cwd=project.root,

@@ -204,3 +204,32 @@ def test_front_matter_is_validated(project):
 
 def test_a_meeting_without_an_agenda_is_still_valid(project):
     assert load_meeting(project, "2020-12").params.agenda is None
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        ("../confidential/minutes.pdf", "leads into a confidential/ folder"),
+        ("/etc/os-release", "leads outside its folder supplied/"),
+    ],
+)
+def test_a_supplied_document_linked_out_of_supplied_is_refused(agenda_project, target, reason):
+    meeting = agenda_project.data_dir("2020-12")
+    (meeting / "confidential").mkdir()
+    (meeting / "confidential" / "minutes.pdf").write_bytes(leaflet_pdf())
+    leaflet = meeting / "supplied" / "leaflet.pdf"
+    leaflet.unlink()
+    leaflet.symlink_to(target)
+    with pytest.raises(ParamsError) as caught:
+        check(agenda_project, "2020-12")
+    line = AGENDA_PARAMS.splitlines().index("    supplied: leaflet.pdf") + 1
+    assert f"params/2020-12.yaml:{line}: agenda." in str(caught.value)
+    assert f"names data/2020-12/supplied/leaflet.pdf, which {reason}" in str(caught.value)
+
+
+def test_an_alias_in_a_markdown_front_sheet_is_refused_with_its_line(agenda_project):
+    boards = agenda_project.data_dir("2020-12") / "supplied" / "boards.md"
+    text = boards.read_text().replace("purpose: For information.", "purpose: &p For information.")
+    boards.write_text(text.replace("summary: What the other boards did.", "summary: *p"))
+    with pytest.raises(ParamsError, match=r"boards\.md:3: is not valid YAML: uses the YAML anchor &p"):
+        check(agenda_project, "2020-12")

@@ -1,3 +1,4 @@
+import io
 import json
 
 import pytest
@@ -138,3 +139,82 @@ def test_a_second_build_of_the_same_meeting_is_refused(project):
         pytest.raises(BuildLockedError, match="another build of meeting 2020-12"),
     ):
         quiet_build(project)
+
+
+def test_an_interrupt_between_formats_publishes_nothing_of_the_report(project, monkeypatch):
+    """Ctrl-C after a report's HTML is staged leaves its last good set, HTML and PDF alike."""
+    import signal
+    import threading
+
+    from reportlib import build as building
+    from reportlib import render
+
+    quiet_build(project, reports=["greets"])
+    out = project.output_dir("2020-12")
+    good = {n: (out / n).read_bytes() for n in ("greets.ipynb", "greets.html", "greets.pdf")}
+    entry = json.loads((out / "manifest.json").read_text())["reports"]["greets"]
+    nb = project.notebooks / "greets.ipynb"
+    nb.write_text(nb.read_text().replace("Hello", "Goodbye"))
+    handled = threading.Event()
+    real_render, real_kill = render.render, building._kill_kernels
+
+    def render_then_interrupt(fmt, *args, **kwargs):
+        warnings = real_render(fmt, *args, **kwargs)
+        if fmt == "html":  # Ctrl-C arrives once the HTML is staged, before the PDF
+            signal.raise_signal(signal.SIGINT)
+            assert handled.wait(60)
+        return warnings
+
+    def kill_kernels():
+        real_kill()
+        handled.set()
+
+    monkeypatch.setattr(render, "render", render_then_interrupt)
+    monkeypatch.setattr(building, "_kill_kernels", kill_kernels)
+    result = quiet_build(project, reports=["greets"])
+    assert result.interrupted
+    assert {n: (out / n).read_bytes() for n in good} == good
+    found = json.loads((out / "manifest.json").read_text())
+    assert found["reports"]["greets"] == entry
+    assert found["interrupted"]["stage"] == "interrupt"
+    assert "before greets finished" in found["interrupted"]["message"]
+
+
+def test_staging_left_by_a_killed_build_is_removed_by_the_next(project):
+    stale = project.output_dir("2020-12") / ".staging" / "build-killed"
+    (stale / "greets").mkdir(parents=True)
+    quiet_build(project, reports=["greets"], formats=[])
+    assert not stale.exists()
+    assert "removed build-killed" in (project.output_dir("2020-12") / "build.log").read_text()
+
+
+def test_library_log_lines_go_to_the_build_log_not_the_terminal(project, capfd):
+    import logging
+
+    from reportlib.progress import Progress
+
+    progress = Progress(io.StringIO(), tty=False)
+    progress.log_to(project.root / "build.log")
+    logging.getLogger("pypdf").warning("a stray pypdf warning")
+    logging.getLogger("nbclient").error("a stray nbclient error")
+    progress.close_log()
+    assert "stray" not in capfd.readouterr().err
+    log = (project.root / "build.log").read_text()
+    assert "a stray pypdf warning" in log and "a stray nbclient error" in log
+
+
+def test_an_unforeseen_error_fails_only_its_report_with_the_traceback_in_the_log(
+    project, monkeypatch
+):
+    from reportlib import render
+
+    def broken_prepare(executed):
+        raise KeyError("a bug in rendering")
+
+    write_params(project, ALL.replace("  raises_error:\n    title: Broken\n", ""))
+    monkeypatch.setattr(render, "prepare", broken_prepare)
+    result = quiet_build(project, reports=["greets"])
+    assert [j.name for j in result.failed] == ["greets"]
+    assert result.failed[0].error.stage == "html"
+    log = (project.output_dir("2020-12") / "build.log").read_text()
+    assert "KeyError: 'a bug in rendering'" in log and "Traceback" in log

@@ -1,7 +1,7 @@
 import pytest
 
 from reportlib import record
-from reportlib.data import check_meeting_data, load_table
+from reportlib.data import check_meeting_data, load_table, read_yaml
 from reportlib.exceptions import DataError
 
 CSV = "data/2020-12/sales.csv"
@@ -84,3 +84,67 @@ def test_a_source_line_may_name_periods_only_of_a_dataset_that_has_them(project)
         r"sales has no period",
     ):
         load_table("sales", "2020-12", project=project)
+
+
+def test_a_csv_linked_outside_the_meeting_is_refused_without_reading_it(project):
+    (project.data_dir("2020-12") / "sales.csv").unlink()
+    (project.data_dir("2020-12") / "sales.csv").symlink_to("/etc/os-release")
+    with pytest.raises(DataError) as caught:
+        load_table("sales", "2020-12", project=project)
+    message = str(caught.value)
+    assert message.startswith(f"{CSV}: leads outside its folder 2020-12/")
+    assert "NAME=" not in message and "PRETTY_NAME" not in message
+
+
+def test_a_csv_linked_into_the_confidential_folder_is_refused(project):
+    meeting = project.data_dir("2020-12")
+    (meeting / "confidential").mkdir()
+    (meeting / "sales.csv").rename(meeting / "confidential" / "sales.csv")
+    (meeting / "sales.csv").symlink_to("confidential/sales.csv")
+    with pytest.raises(DataError, match=f"{CSV}: leads into a confidential/ folder"):
+        load_table("sales", "2020-12", project=project)
+
+
+def test_a_narrative_or_schema_linked_outside_its_folder_is_refused(project):
+    narrative = project.data_dir("2020-12") / "narrative"
+    narrative.mkdir()
+    (narrative / "greets.yaml").symlink_to(project.params_file("2020-12"))
+    with pytest.raises(DataError, match=r"narrative/greets\.yaml: leads outside its folder"):
+        read_yaml(project, narrative / "greets.yaml", "")
+    schema = project.data / "schemas" / "sales.yaml"
+    schema.rename(project.root / "sales.yaml")
+    schema.symlink_to(project.root / "sales.yaml")
+    with pytest.raises(DataError, match=r"schemas/sales\.yaml: leads outside its folder schemas/"):
+        load_table("sales", "2020-12", project=project)
+
+
+def test_a_header_only_csv_is_refused_by_the_schema(project):
+    assert broken(project, "region,amount,share_pct\n") == (
+        f"{CSV}:2: has 0 row(s) of data, but schema sales needs at least 1; "
+        "add the meeting's figures below the header"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (
+            "region,amount,share_pct\nNorth £,1,2\n".encode("cp1252"),
+            f"{CSV}:2: column 7: byte 0xa3",
+        ),
+        ("region,amount,share_pct\nN,1,2\n".encode("utf-16"), f"{CSV}:1: is UTF-16 text"),
+    ],
+    ids=["cp1252", "utf-16"],
+)
+def test_a_csv_not_in_utf8_names_line_and_column_and_says_how_to_save_it(project, data, where):
+    (project.data_dir("2020-12") / "sales.csv").write_bytes(data)
+    with pytest.raises(DataError) as caught:
+        load_table("sales", "2020-12", project=project)
+    assert str(caught.value).startswith(where)
+    assert "'CSV UTF-8 (Comma delimited)'" in str(caught.value)
+
+
+def test_a_bom_and_crlf_line_ends_still_read(project):
+    text = "\ufeffregion,amount,share_pct\r\nNorth,120,40\r\nSouth,180,60\r\n"
+    (project.data_dir("2020-12") / "sales.csv").write_bytes(text.encode("utf-8"))
+    assert list(load_table("sales", "2020-12", project=project)["region"]) == ["North", "South"]

@@ -65,3 +65,25 @@ def test_a_hung_cell_times_out(project, tmp_path):
     assert "longer than 2 s" in str(result.error)
     assert result.seconds < 30
     assert "An Exception was encountered" in nbformat.read(staged, as_version=4).cells[0].source
+
+
+def test_sys_exit_in_a_cell_is_a_cell_error_never_success(project, tmp_path):
+    result, staged = run(project, "exits_early", tmp_path)
+    assert (result.error.ename, result.error.cell) == ("SystemExit", 3)
+    assert "the cells after it never ran" in str(result.error)
+    kept = nbformat.read(staged, as_version=4)
+    assert "An Exception was encountered" in kept.cells[0].source
+    assert "papermill-error-cell" in kept.cells[4].source  # the anchor before the cell
+
+
+def test_a_notebook_papermill_refuses_is_a_failure_not_a_crash(project, tmp_path):
+    result, staged = run(project, "has_no_kernel", tmp_path)
+    assert result.error.ename == "ValueError"
+    assert "No language found" in str(result.error)
+    assert "Kernel > Change Kernel" in str(result.error)
+    assert staged.exists()
+
+
+def test_a_kernel_that_dies_is_named(project, tmp_path):
+    result, _ = run(project, "kills_its_kernel", tmp_path)
+    assert (result.error.ename, result.error.cell) == ("DeadKernelError", 2)

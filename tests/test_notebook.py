@@ -1,7 +1,7 @@
 import pytest
 
 from reportlib.exceptions import ParamsError
-from reportlib.notebook import Parameter, declared_parameters, fits
+from reportlib.notebook import Parameter, declared_parameters, fits, mismatch
 
 
 def test_declared_parameters_with_types(project):
@@ -21,10 +21,22 @@ def test_declared_parameters_with_types(project):
         (None, Parameter("x", 1, int), False),
         ([1], Parameter("x", [], list), True),
         ({"a": 1}, Parameter("x", [], list), False),
+        ([25, 26, 27], Parameter("x", [25, 26], list), True),
+        ([25, "twenty-six", 27], Parameter("x", [25, 26], list), False),
+        ([[1, 2], [3]], Parameter("x", [[1]], list), True),
+        ([[1, "2"]], Parameter("x", [[1]], list), False),
+        ([1, "a"], Parameter("x", [1, "b"], list), True),
+        ({"a": 1, "b": 2}, Parameter("x", {"a": 0}, dict), True),
+        ({"a": "1"}, Parameter("x", {"a": 0}, dict), False),
+        ([1.5, 2], Parameter("x", [0.5], list), True),
     ],
 )
 def test_fits(value, parameter, expected):
     assert fits(value, parameter) is expected
+
+
+def test_mismatch_names_the_item_that_differs():
+    assert mismatch([25, "twenty-six", 27], Parameter("x", [25, 26], list)) == ((1,), "int 25")
 
 
 def test_parameters_cell_must_parse(project):

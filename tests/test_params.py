@@ -81,6 +81,27 @@ def test_parameter_type_must_fit_the_notebook_default(project, value, ok):
         assert "reports.greets.parameters.count: is" in params_errors(project, text)
 
 
+def test_list_items_must_fit_the_notebook_default(project):
+    path = project.notebooks / "greets.ipynb"
+    path.write_text(path.read_text().replace("ratio = 0.5", "ratio = 0.5\\nrounds = [25, 26]"))
+    text = (
+        BASE_PARAMS
+        + "  greets:\n    title: G\n    parameters:\n"
+        + "      rounds:\n        - 25\n        - twenty-six\n"
+    )
+    assert "params/2020-12.yaml:13: reports.greets.parameters.rounds.1: is str 'twenty-six'" in (
+        params_errors(project, text)
+    )
+
+
+def test_an_alias_bomb_in_a_parameter_is_refused_before_it_expands(project):
+    levels = "".join(f"  - &l{i} [*l{i - 1}, *l{i - 1}, *l{i - 1}]\n" for i in range(1, 10))
+    text = "bomb:\n  - &l0 [x]\n" + levels + BASE_PARAMS
+    assert "params/2020-12.yaml:2: is not valid YAML: uses the YAML anchor &l0" in (
+        params_errors(project, text)
+    )
+
+
 def test_int_fits_a_float_parameter(project):
     write_params(
         project, BASE_PARAMS + "  greets:\n    title: G\n    parameters:\n      ratio: 1\n"
@@ -136,3 +157,12 @@ def test_every_problem_is_reported_at_once(project):
     )
     message = params_errors(project, text)
     assert message.startswith("3 problems in the meeting's parameters:")
+
+
+def test_a_notebook_outside_notebooks_names_the_params_file_key_and_line(project):
+    (project.notebooks / "elsewhere.ipynb").symlink_to(project.root / "outside.ipynb")
+    text = BASE_PARAMS + "  greets:\n    title: G\n    notebook: elsewhere.ipynb\n"
+    assert params_errors(project, text).startswith(
+        "params/2020-12.yaml:10: reports.greets.notebook: names notebooks/elsewhere.ipynb, "
+        "which leads outside its folder notebooks/"
+    )

@@ -1,7 +1,7 @@
 import pytest
 
-from reportlib.exceptions import MeetingIdError, ReportlibError
-from reportlib.paths import Project, find_project, validate_meeting_id
+from reportlib.exceptions import MeetingIdError, OutsideFolderError, ReportlibError
+from reportlib.paths import Project, contained, find_project, validate_meeting_id
 
 
 @pytest.mark.parametrize("meeting", ["2020-12", "2021-03", "2021-03-extra", "2021-03-a-2"])
@@ -44,7 +44,7 @@ def test_meeting_paths_stay_in_their_folders(tmp_path):
 
 
 def test_notebook_names_cannot_leave_notebooks(tmp_path):
-    with pytest.raises(MeetingIdError, match="outside"):
+    with pytest.raises(OutsideFolderError, match="outside"):
         Project(tmp_path).notebook("../params/x.ipynb")
 
 
@@ -63,3 +63,30 @@ def test_meetings_are_listed_in_order(project):
     (project.params / "2021-03.yaml").write_text("")
     (project.params / "notes.yaml").write_text("")
     assert project.meetings() == ["2020-12", "2021-03"]
+
+
+def test_contained_follows_links_and_refuses_one_that_leaves(tmp_path):
+    folder = tmp_path / "supplied"
+    folder.mkdir()
+    (folder / "real.pdf").write_text("x")
+    (folder / "inside.pdf").symlink_to("real.pdf")
+    (folder / "outside.pdf").symlink_to("/etc/os-release")
+    assert contained(folder / "inside.pdf") == (folder / "real.pdf").resolve()
+    with pytest.raises(OutsideFolderError, match=r"^shown.pdf: leads outside its folder supplied/"):
+        contained(folder / "outside.pdf", shown="shown.pdf")
+
+
+def test_contained_refuses_a_confidential_file_outside_a_confidential_folder(tmp_path):
+    meeting = tmp_path / "2020-12"
+    (meeting / "confidential").mkdir(parents=True)
+    (meeting / "confidential" / "minutes.csv").write_text("x")
+    (meeting / "minutes.csv").symlink_to("confidential/minutes.csv")
+    with pytest.raises(OutsideFolderError, match="leads into a confidential/ folder"):
+        contained(meeting / "minutes.csv")
+    assert contained(meeting / "confidential" / "minutes.csv").name == "minutes.csv"
+
+
+def test_a_link_is_named_as_itself(project):
+    link = project.notebooks / "link.ipynb"
+    link.symlink_to("/etc/os-release")
+    assert project.relative(link) == "notebooks/link.ipynb"

@@ -12,6 +12,7 @@ import nbformat
 import pypdf
 import pytest
 
+from reportlib import render
 from reportlib.build import build
 from reportlib.exceptions import RenderError
 from reportlib.paths import Project
@@ -367,3 +368,15 @@ def test_figures_in_prose_read_the_same_from_numpy():
 
     assert with_units(np.int64(64275), "£'000") == "£64,275k"
     assert with_units(np.float64(33.9), "%") == "33.9%"
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "../params/2020-12.yaml", "link.png"])
+def test_markdown_images_must_be_files_inside_notebooks(project, tmp_path, target):
+    (project.notebooks / "link.png").symlink_to("/etc/passwd")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"![x]({target})")])
+    nb.cells[0].metadata.reportlib = {"cell": 3}
+    doc = document.prepare(nb)
+    for fmt in ("html", "pdf"):
+        with pytest.raises(RenderError, match=r"Markdown cell 3 shows .*, which leads outside"):
+            render.render(fmt, doc, {}, project.notebooks, tmp_path / f"x.{fmt}")
+        assert not (tmp_path / f"x.{fmt}").exists()

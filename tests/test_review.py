@@ -1,5 +1,7 @@
 """The review page: every agenda item, its status, warnings and links; what moved."""
 
+import dataclasses
+import io
 import json
 import os
 import socket
@@ -13,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from reportlib import review
+from reportlib.manifest import Failure
 from reportlib.params import load_meeting
 
 from helpers import run_cli
-from packed import built_meeting, copy_built, make_agenda_project
+from packed import CONFIDENTIAL_MARKDOWN, built_meeting, copy_built, make_agenda_project
 
 
 class Page(HTMLParser):
@@ -63,13 +66,13 @@ def test_every_item_is_listed_with_its_status(html):
     for row in (
         "1. Welcome, Apologies and Declarations of Interest No paper",
         "2. Confidential minutes of the previous meeting Confidential 1 - 2",
-        "3. Sales in 2020: <em>an update</em> Built 3 - 4",
+        "3. Sales in 2020: <em>an update</em> Built 3 - 5",
         "4. An update on next year - verbal update Verbal update",
-        "5. Improvement activity of other boards Supplied 5 - 6",
-        "6. A leaflet from a partner Supplied 7 - 8",
-        "7. A greeting Built 9 - 10",
-        "8. Sales by region Built 11 - 12",
-        "9. Broken Failed 13",
+        "5. Improvement activity of other boards Supplied 6 - 7",
+        "6. A leaflet from a partner Supplied 8 - 9",
+        "7. A greeting Built 10 - 11",
+        "8. Sales by region Built 12 - 13",
+        "9. Broken Failed 14",
         "10. Any Other Business No paper",
     ):
         assert row in text
@@ -107,7 +110,7 @@ def test_a_failure_in_the_injected_parameters_cell_shows_no_cell(tmp_path):
 def test_the_pack_is_shown_as_a_draft_not_for_publication(html):
     text = Page(html).text
     assert "The pack is a draft: do not publish it." in text
-    assert "A draft pack, not for publication: pack-draft.pdf , 17 pages" in text
+    assert "A draft pack, not for publication: pack-draft.pdf , 18 pages" in text
     assert "No complete pack has been made yet." in text
 
 
@@ -122,7 +125,7 @@ def test_links_from_pack_json_stay_inside_the_meeting(built, tmp_path):
     page = Page(review.render(review.context(load_meeting(project, "2020-12"), out)))
     assert not any("elsewhere" in link for link in page.links)
     assert not any(link.startswith("pack-draft.pdf#page=7") for link in page.links)
-    assert "pack-draft.pdf#page=9" in page.links  # item 5's, which is well formed
+    assert "pack-draft.pdf#page=10" in page.links  # item 5's, which is well formed
 
 
 def test_warnings_of_reports_and_pack_are_shown(built, html):
@@ -274,3 +277,177 @@ def test_review_of_a_meeting_never_built_is_refused(tmp_path):
     done = run_cli(project, "review", "2020-12", "--no-serve")
     assert done.returncode == 1
     assert done.stderr.startswith("error: meeting 2020-12 has not been built yet")
+
+
+FAILING_REPORTS = {
+    "reads_words": "params",  # its words file uses a YAML alias
+    "reads_data": "data",  # its CSV has a header and no rows
+    "renders_paper": "data",  # the same CSV
+    "raises_error": "execute",
+    "exits_early": "execute",
+    "has_no_kernel": "execute",
+    "kills_its_kernel": "kernel",
+    "shows_outside_image": "html",
+}
+
+
+@pytest.fixture(scope="module")
+def failures(tmp_path_factory):
+    """The agenda meeting with a report failing in every way a report can, built once."""
+    from reportlib.build import build
+    from reportlib.progress import Progress
+
+    from packed import AGENDA_PARAMS
+
+    project = make_agenda_project(tmp_path_factory.mktemp("failures") / "project")
+    names = [n for n in FAILING_REPORTS if n not in AGENDA_PARAMS]
+    reports = "".join(f"  {n}:\n    title: Fails {n}\n" for n in names)
+    agenda = "".join(f"  - report: {n}\n" for n in names)
+    text = AGENDA_PARAMS.replace("agenda:\n", reports + "agenda:\n").replace(
+        "  - title: Any Other Business\n", agenda + "  - title: Any Other Business\n"
+    )
+    project.params_file("2020-12").write_text(text, encoding="utf-8")
+    data = project.data_dir("2020-12")
+    (data / "words.yaml").write_text("a: &a [x]\nb: *a\n", encoding="utf-8")
+    (data / "sales.csv").write_text("region,amount,share_pct\n", encoding="utf-8")
+    stream = io.StringIO()
+    # the header-only CSV would stop the build in its data check; the notebook meets it
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("reportlib.build.check_meeting_data", lambda *a: [])
+        result = build(project, "2020-12", progress=Progress(stream, tty=False), engine="typst")
+    return project, result
+
+
+def test_every_kind_of_report_failure_is_on_the_review_page(failures):
+    from packed import AGENDA_PARAMS
+
+    project, result = failures
+    out = project.output_dir("2020-12")
+    assert sorted(j.name for j in result.failed) == sorted(FAILING_REPORTS)
+    assert [j.name for j in result.jobs if j.error is None] == ["greets"]
+    assert (out / "greets.html").is_file() and (out / "greets.pdf").is_file()
+    assert (out / "pack-draft.pdf").is_file()
+    reports = json.loads((out / "manifest.json").read_text())["reports"]
+    page = Page((out / "index.html").read_text(encoding="utf-8")).text
+    for name, stage in FAILING_REPORTS.items():
+        error = reports[name]["error"]
+        assert reports[name]["status"] == "failed"
+        assert set(error) == {f.name for f in dataclasses.fields(Failure)}
+        assert error["stage"] == stage, name
+        assert f"Fails {name}" in page or f"report: {name}" in AGENDA_PARAMS
+    assert "The HTML could not be rendered" in page
+    assert "The notebook's kernel stopped in cell 2" in page
+    assert "Its data could not be loaded in cell 2" in page
+    assert "SystemExit" in page and "No language found" in page
+    assert "anchors and aliases are not allowed" in page
+
+
+def test_a_pack_failure_is_recorded_and_on_the_review_page(failures, tmp_path):
+    import shutil
+
+    from reportlib.build import _assemble
+    from reportlib.exceptions import ReportlibError
+    from reportlib.paths import Project
+    from reportlib.progress import Progress
+
+    root = tmp_path / "copy"
+    shutil.copytree(failures[0].root, root, ignore=shutil.ignore_patterns(".lock"))
+    project = Project(root)
+    params = project.params_file("2020-12")
+    params.write_text(params.read_text().replace("pages: 2", "pages: 7"))
+    confidential = project.data_dir("2020-12") / "confidential"
+    confidential.mkdir()
+    # its rendered pages differ from the 7 the agenda gives: found only when the pack is made
+    (confidential / "minutes.md").write_text(CONFIDENTIAL_MARKDOWN, encoding="utf-8")
+    config = load_meeting(project, "2020-12")
+    out = project.output_dir("2020-12")
+    with pytest.raises(ReportlibError, match=r"minutes\.md"):
+        _assemble(config, out, ("html", "pdf"), Progress(io.StringIO(), tty=False))
+    stored = json.loads((out / "manifest.json").read_text())["pack"]["error"]
+    assert stored["stage"] == "pack" and "minutes.md" in stored["message"]
+    page = Page((out / "index.html").read_text(encoding="utf-8")).text
+    assert "The pack could not be made" in page and "minutes.md" in page
+
+
+def test_a_pdf_failure_is_on_the_page_and_in_the_summary(tmp_path):
+    from helpers import write_params
+    from packed import COMPLETE_PARAMS
+
+    project = make_agenda_project(tmp_path / "project")
+    write_params(project, COMPLETE_PARAMS)
+    path = os.pathsep.join([os.path.dirname(sys.executable), "/usr/bin", "/bin"])
+    done = run_cli(project, "build", "2020-12", "--engine", "quarto", path=path)
+    assert done.returncode == 1, done.stderr
+    assert "3 of 3 reports failed:" in done.stderr
+    assert "Traceback" not in done.stderr
+    page = Page((project.output_dir("2020-12") / "index.html").read_text()).text
+    assert "The PDF could not be rendered" in page and "'quarto' is not on PATH" in page
+    assert run_cli(project, "review", "2020-12", "--no-serve").returncode == 0
+
+
+@pytest.fixture
+def serving(built, tmp_path):
+    """The built meeting served in this process, with a confidential pack and a dotfile."""
+    import http.client
+    import threading
+
+    out = copy_built(built, tmp_path / "project").output_dir("2020-12")
+    (out / "confidential").mkdir(exist_ok=True)
+    (out / "confidential" / "pack-confidential.pdf").write_bytes(b"%PDF secret")
+    (out / ".staging" / "build-x").mkdir(parents=True)
+    (out / ".staging" / "build-x" / "greets.html").write_text("half built")
+    (out / "leak.pdf").symlink_to("/etc/passwd")
+
+    def serve(confidential=False):
+        server = review.server(out, _free_port(), confidential=confidential)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        port = server.server_address[1]
+
+        def get(path, host=f"127.0.0.1:{port}"):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", path, headers={"Host": host})
+            response = conn.getresponse()
+            status, body = response.status, response.read()
+            conn.close()
+            return status, body
+
+        return get, port
+
+    servers: list = []
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_review_server_serves_published_files_only(serving):
+    get, port = serving()
+    assert get("/")[0] == 200 and b"Build review" in get("/")[1]
+    for path in ("/index.html", "/greets.html", "/greets.pdf", "/greets.ipynb", "/pack-draft.pdf"):
+        assert get(path)[0] == 200, path
+    assert get("/index.html", host=f"localhost:{port}")[0] == 200
+    refused = [
+        "/.lock",
+        "/.staging/",
+        "/.staging/build-x/greets.html",
+        "/%2estaging/build-x/greets.html",
+        "/confidential/",
+        "/confidential/pack-confidential.pdf",
+        "/leak.pdf",
+        "/../../../etc/passwd",
+    ]
+    for path in refused:
+        status, body = get(path)
+        assert status == 404 and b"secret" not in body and b"root:" not in body, path
+
+
+@pytest.mark.parametrize("host", ["evil.example:8000", "127.0.0.1", "127.0.0.1:1", ""])
+def test_the_review_server_refuses_another_host(serving, host):
+    get, _ = serving()
+    assert get("/index.html", host=host)[0] == 403
+
+
+def test_the_confidential_pack_is_served_only_when_asked_for(serving):
+    get, _ = serving(confidential=True)
+    assert get("/confidential/pack-confidential.pdf") == (200, b"%PDF secret")

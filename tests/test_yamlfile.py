@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from reportlib.exceptions import ParamsError
@@ -37,3 +39,20 @@ def test_not_utf8(tmp_path):
     path.write_bytes(b"a: \xff\n")
     with pytest.raises(ParamsError, match="not UTF-8"):
         load_yaml(path)
+
+
+ALIAS_BOMB = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nd: [*c, *c]\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "shown"),
+    [
+        (ALIAS_BOMB, 1, "anchor &a"),
+        ("a: 1\nb: *a\n", 2, "alias *a"),
+        ("base: &base {x: 1}\nmore:\n  <<: *base\n", 1, "anchor &base"),
+    ],
+)
+def test_anchors_and_aliases_are_refused_with_their_line(tmp_path, text, line, shown):
+    pattern = rf"x.yaml:{line}: is not valid YAML: .*{re.escape(shown)}.*in full"
+    with pytest.raises(ParamsError, match=pattern):
+        load(tmp_path, text)

@@ -2,9 +2,12 @@
 
 Reports run side by side in worker threads (one Jupyter kernel each), so the
 expensive imports happen once. Each report's files are staged in
-``outputs/<meeting>/.staging/`` and moved into place only when the whole report has
-succeeded; a failed report leaves its last good outputs untouched and keeps the
-failed executed notebook as ``<report>.failed.ipynb``.
+``outputs/<meeting>/.staging/`` and moved into place only when every requested
+format of the report has been staged; a failed or interrupted report leaves its last
+good outputs untouched, and a failed one keeps the failed executed notebook as
+``<report>.failed.ipynb``. Whatever a report's failure (papermill refusing the
+notebook, a cell, the kernel, a render), it is that report's alone: the others are
+published, and the manifest, review page and draft pack are made.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import os
 import shutil
 import tempfile
 import threading
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,16 +29,10 @@ import psutil
 
 from reportlib import freshness, manifest, narrative, render
 from reportlib.data import check_meeting_data
-from reportlib.exceptions import (
-    DataError,
-    ExecutionError,
-    ParamsError,
-    Problem,
-    RenderError,
-    ReportlibError,
-)
+from reportlib.exceptions import DataError, ParamsError, Problem, ReportlibError
 from reportlib.execute import Executed, execute_report
-from reportlib.files import build_lock, publish
+from reportlib.files import build_lock, clean_staging, publish
+from reportlib.manifest import Failure
 from reportlib.notebook import declared_datasets
 from reportlib.params import MeetingConfig, load_meeting
 from reportlib.paths import Project
@@ -52,7 +50,8 @@ class Job:
     executed: Executed | None = None
     stages: dict[str, float] = field(default_factory=dict)
     staged: dict[str, Path] = field(default_factory=dict)  # output file name -> staged path
-    error: ReportlibError | None = None
+    error: Failure | None = None
+    complete: bool = False  # every requested format was staged
     stale: list[str] = field(default_factory=list)  # inputs that may be out of date
 
     @property
@@ -159,17 +158,31 @@ def build(
     with build_lock(out_dir, meeting), _working_dir(project.root):
         progress.log_to(out_dir / "build.log")
         try:
+            for stale in clean_staging(_staging_root(out_dir)):  # safe: we hold the lock
+                progress.info(f"removed {stale.name}, left in .staging/ by a build that was killed")
             staging = Path(tempfile.mkdtemp(prefix="build-", dir=_staging_root(out_dir)))
-            stale = freshness.stale_inputs(config)
-            work = [Job(n, config, staging / n, engine, stale=stale[n]) for n in names]
+            outdated = freshness.stale_inputs(config)
+            work = [Job(n, config, staging / n, engine, stale=outdated[n]) for n in names]
             try:
                 interrupted = _run(
                     work, formats, jobs or min(len(work), os.cpu_count() or 1), progress
                 )
                 entries = {j.name: _publish(j, out_dir) for j in work if _finished(j)}
-                manifest.write(out_dir / "manifest.json", meeting, project.root, entries)
-                if not interrupted:
-                    _assemble(config, out_dir, formats, progress)
+                cut = [j.name for j in work if not _finished(j)] if interrupted else []
+                stopped = (
+                    Failure(
+                        "interrupt",
+                        "the build was interrupted (Ctrl-C) before "
+                        f"{', '.join(cut) or 'the pack'} finished; "
+                        + ("their" if len(cut) > 1 else "its")
+                        + " files are those of the last good build, and no pack was made: "
+                        "build the meeting again",
+                    )
+                    if interrupted
+                    else None
+                )
+                manifest.write(out_dir / "manifest.json", meeting, project.root, entries, stopped)
+                _assemble(config, out_dir, formats, progress, pack=not interrupted)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
                 with contextlib.suppress(OSError):
@@ -237,6 +250,16 @@ def _kill_kernels() -> None:
 def _run_job(job: Job, formats: tuple[str, ...], progress: Progress, stop: threading.Event) -> None:
     try:
         _run_stages(job, formats, progress, stop)
+    except Exception as error:  # a bug or an unforeseen failure: this report's, not the build's
+        stage = next((f for f in (*formats, "execute") if f not in job.stages), "execute")
+        stage = "execute" if job.executed is None else stage
+        job.error = Failure(
+            stage,
+            f"{job.name}: {stage} failed unexpectedly: {type(error).__name__}: {error} "
+            "(the traceback is in build.log)",
+        )
+        progress.error(str(job.error))
+        progress.debug("".join(traceback.format_exception(error)))
     finally:
         _close_thread_loop()
 
@@ -280,24 +303,26 @@ def _run_stages(
     for message in job.executed.warnings:
         progress.warning(f"{job.name}: {message}")
     if job.executed.error is not None:
-        job.error = job.executed.error
+        job.error = Failure.of(job.executed.error, "execute")
         job.staged[f"{job.name}.failed.ipynb"] = staged_nb
         progress.error(str(job.error))
         return
     job.staged[f"{job.name}.ipynb"] = staged_nb
     if not formats:
+        job.complete = True
         return
+    first = formats[0]
     try:
         document = render.prepare(job.executed.notebook)
     except ReportlibError as error:
-        job.error = RenderError(f"{job.name}: {shown}, {error}")
+        job.error = Failure(first, f"{job.name}: {shown}, {error}")
         progress.error(str(job.error))
         return
     warnings = list(document.warnings)
     try:
         values = render.context(job.config, job.name, job.executed.front)
     except ValueError as error:  # pydantic: a contact the notebook recorded is malformed
-        job.error = RenderError(f"{job.name}: {shown}, front sheet: {error}")
+        job.error = Failure("params", f"{job.name}: {shown}, front sheet: {error}")
         progress.error(str(job.error))
         return
     for fmt in formats:
@@ -318,19 +343,24 @@ def _run_stages(
                 job.staged[path.name] = path
             except ReportlibError as error:
                 stage["failed"] = True
-                job.error = RenderError(f"{job.name}: {shown}, {fmt.upper()}: {error}")
+                job.error = Failure(fmt, f"{job.name}: {shown}, {fmt.upper()}: {error}")
         job.stages[fmt] = stage["seconds"]
         if job.error is not None:
             progress.error(str(job.error))
             return
+    job.complete = True
     for message in dict.fromkeys(warnings):
         progress.warning(f"{job.name}: {message}")
         job.executed.warnings.append(message)
 
 
 def _finished(job: Job) -> bool:
-    """Whether the job ran to an end (success or a reported failure), not cut off."""
-    return job.error is not None or (job.executed is not None and bool(job.staged))
+    """Whether the job ran to an end (success or a reported failure), not cut off.
+
+    A success counts only when every requested format was staged: an interrupt
+    between two formats publishes nothing of the report.
+    """
+    return job.error is not None or job.complete
 
 
 def _publish(job: Job, out_dir: Path) -> dict[str, Any]:
@@ -370,31 +400,24 @@ def _publish(job: Job, out_dir: Path) -> dict[str, Any]:
         "warnings": job.executed.warnings if job.executed else [],
     }
     if job.error is not None:
-        entry["error"] = _error_entry(job.error)
+        entry["error"] = job.error.to_json()
     return entry
 
 
-def _error_entry(error: ReportlibError) -> dict[str, Any]:
-    if isinstance(error, ExecutionError):
-        return {
-            "message": str(error),
-            "notebook": str(error.notebook),
-            "cell": error.cell,
-            "first_line": error.first_line,
-            "ename": error.ename,
-            "evalue": error.evalue,
-        }
-    return {"message": str(error)}
-
-
 def _assemble(
-    config: MeetingConfig, out_dir: Path, formats: tuple[str, ...], progress: Progress
+    config: MeetingConfig,
+    out_dir: Path,
+    formats: tuple[str, ...],
+    progress: Progress,
+    *,
+    pack: bool = True,
 ) -> None:
     """The agenda pack (when PDFs are made) and the review page, for a meeting with an agenda.
 
     They are made even when reports failed: the pack is then a draft, with a sheet in
-    place of each missing paper, and pack.pdf is left as it was. A pack that cannot be
-    made is shown on the review page, then raised.
+    place of each missing paper, and pack.pdf is left as it was. After an interrupt
+    only the review page is made. A pack that cannot be made is recorded in the
+    manifest and shown on the review page, then raised.
     """
     if config.params.agenda is None:
         progress.info(
@@ -402,23 +425,30 @@ def _assemble(
             "no agenda pack or review page (see the README)"
         )
         return
-    from reportlib import pack, review
+    from reportlib import pack as packing
+    from reportlib import review
 
-    failure: ReportlibError | None = None
-    if "pdf" in formats:
+    failure: Failure | None = None
+    error: Exception | None = None
+    if pack and "pdf" in formats:
         with progress.stage("pack", "assemble") as stage:
             try:
-                made = pack.assemble(config, out_dir)
-            except ReportlibError as error:
+                made = packing.assemble(config, out_dir)
+            except Exception as caught:  # shown on the review page whatever it is
                 stage["failed"] = True
-                failure = error
+                error, failure = caught, Failure.of(caught, "pack")
+                if not isinstance(caught, ReportlibError):
+                    progress.debug("".join(traceback.format_exception(caught)))
+        manifest.record_pack(out_dir / "manifest.json", failure)
         if failure is None:
             for message in made.warnings:
                 progress.warning(f"pack: {message}")
             kind = "draft pack (do not publish)" if made.info["draft"] else "pack"
             pages = made.info["pages"]
             progress.info(f"{kind}: {config.project.relative(made.path)}, {pages} pages")
-    page = review.write(config, out_dir, str(failure) if failure else None)
+    page = review.write(config, out_dir)
     progress.info(f"review page: {config.project.relative(page)}")
-    if failure is not None:
-        raise failure
+    if isinstance(error, ReportlibError):
+        raise error
+    if error is not None:
+        raise ReportlibError(f"the pack could not be made: {failure} (see build.log)")

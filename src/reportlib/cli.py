@@ -112,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--no-serve", action="store_true", help="only write the page and print where it is"
     )
+    p.add_argument(
+        "--confidential",
+        action="store_true",
+        help="also serve confidential/ (the full pack); by default it is never served",
+    )
 
     p = commands.add_parser(
         "check", help="validate a meeting's parameters, data and words; run nothing"
@@ -222,7 +227,7 @@ def _review(project, args: argparse.Namespace) -> int:
     print(os.path.relpath(page))
     if args.no_serve:
         return 0
-    review.serve(out_dir, args.port)
+    review.serve(out_dir, args.port, confidential=args.confidential)
     return 0
 
 

@@ -17,8 +17,8 @@ from typing import Any
 import pandas as pd
 
 from reportlib import record
-from reportlib.exceptions import DataError, Problem
-from reportlib.paths import Project, find_project
+from reportlib.exceptions import DataError, OutsideFolderError, Problem
+from reportlib.paths import Project, contained, find_project
 from reportlib.schema import Schema, load_schema, validate
 from reportlib.yamlfile import YamlDocument, load_yaml
 
@@ -27,10 +27,16 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read(project: Project, path: Path, what: str) -> bytes:
+def read_bytes(project: Project, path: Path, what: str) -> bytes:
+    """A project file's bytes, read only inside its folder and recorded for the manifest;
+    ``what`` says what to do if it is missing."""
     shown = project.relative(path)
     try:
-        data = path.read_bytes()
+        real = contained(path, shown=shown)
+    except OutsideFolderError as error:
+        raise DataError([Problem(shown, error.reason)]) from None
+    try:
+        data = real.read_bytes()
     except FileNotFoundError:
         raise DataError([Problem(shown, f"does not exist; {what}")]) from None
     record.read(shown, sha256(data))
@@ -40,7 +46,7 @@ def _read(project: Project, path: Path, what: str) -> bytes:
 def schema_for(name: str, project: Project | None = None) -> Schema:
     project = project or find_project()
     path = project.data / "schemas" / f"{name}.yaml"
-    _read(project, path, f"every dataset needs a schema; write one for {name!r}")
+    read_bytes(project, path, f"every dataset needs a schema; write one for {name!r}")
     return load_schema(path, project.relative(path))
 
 
@@ -54,10 +60,14 @@ def load_table(name: str, meeting: str, *, project: Project | None = None) -> pd
     schema = schema_for(name, project)
     path = project.data_dir(meeting) / f"{name}.csv"
     shown = project.relative(path)
-    data = _read(project, path, f"meeting {meeting} needs dataset {name!r}; add the file")
+    data = read_bytes(project, path, f"meeting {meeting} needs dataset {name!r}; add the file")
     try:
-        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        text = data.decode("utf-8-sig")  # Excel's "CSV UTF-8" starts with a BOM
+    except UnicodeDecodeError as error:
+        raise DataError([_not_utf8(shown, data, error)]) from None
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise DataError([Problem(shown, f"cannot be read as CSV: {error}")]) from None
     table = validate(raw, schema, shown)
     table.attrs["schema"] = schema
@@ -72,6 +82,29 @@ def load_table(name: str, meeting: str, *, project: Project | None = None) -> pd
     return table
 
 
+_SAVE_AS_UTF8 = (
+    "save it as UTF-8 (in Excel: File > Save As > 'CSV UTF-8 (Comma delimited)'; "
+    "in an editor: encoding UTF-8)"
+)
+
+
+def _not_utf8(shown: str, data: bytes, error: UnicodeDecodeError) -> Problem:
+    """Where a file stops being UTF-8, as an editor counts lines and columns."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Problem(shown, f"is UTF-16 text, not UTF-8; {_SAVE_AS_UTF8}", line=1)
+    start = error.start
+    line = data.count(b"\n", 0, start) + 1
+    column = len(data[data.rfind(b"\n", 0, start) + 1 : start].decode("utf-8", "replace")) + 1
+    shown_as = data[start : start + 1].decode("cp1252", "replace")
+    return Problem(
+        shown,
+        f"byte 0x{data[start]:02x} is not UTF-8 (the file was probably saved as "
+        f"Windows-1252 or Latin-1, where it is {shown_as!r}); {_SAVE_AS_UTF8}",
+        f"column {column}",
+        line,
+    )
+
+
 def load_text(name: str, meeting: str, *, project: Project | None = None) -> Any:
     """The YAML file ``data/<meeting>/<name>.yaml`` (structured words for the meeting)."""
     project = project or find_project()
@@ -81,7 +114,7 @@ def load_text(name: str, meeting: str, *, project: Project | None = None) -> Any
 
 def read_yaml(project: Project, path: Path, what: str) -> YamlDocument:
     """A project YAML file, its read recorded; ``what`` says what to do if it is missing."""
-    _read(project, path, what)
+    read_bytes(project, path, what)
     return load_yaml(path, project.relative(path))
 
 

@@ -81,6 +81,14 @@ class ExecutionError(ReportlibError):
         super().__init__(text)
 
 
+class OutsideFolderError(ReportlibError):
+    """A file the build would read resolves (through a link) outside its own folder."""
+
+    def __init__(self, shown: str, message: str):
+        self.shown, self.reason = shown, message
+        super().__init__(f"{shown}: {message}")
+
+
 class RenderError(ReportlibError):
     """An executed notebook could not be turned into HTML or PDF."""
 

@@ -147,6 +147,14 @@ def execute_report(
         )
     except DeadKernelError as failure:
         error = _error(report, shown, staged, "DeadKernelError", str(failure), mark=True)
+    except (ValueError, KeyError, OSError, RuntimeError) as failure:
+        # papermill refusing the notebook (no kernel or language in its metadata), or a
+        # kernel that cannot start: this report's failure, not the build's.
+        if not staged.exists():
+            nbformat.write(nb, staged)
+        error = _error(report, shown, staged, type(failure).__name__, _refused(failure))
+    if error is None:
+        error = _swallowed_exit(report, shown, staged)
     seconds = time.perf_counter() - started
     executed = nbformat.read(staged, as_version=4)
     found = finish(executed)
@@ -155,6 +163,41 @@ def execute_report(
     return Executed(
         executed, found.get("reads", {}), warnings, found.get("front", {}), seconds, error
     )
+
+
+def _refused(failure: Exception) -> str:
+    text = str(failure) or type(failure).__name__
+    if "No language found" in text or "kernel" in text.lower():
+        text += (
+            "; give the notebook a Python kernel (JupyterLab: Kernel > Change Kernel, "
+            "then save), so that its metadata names the kernel and language"
+        )
+    return text
+
+
+def _swallowed_exit(report: str, shown: str, staged: Path) -> ExecutionError | None:
+    """``sys.exit()``, ``sys.exit(0)`` or ``raise SystemExit`` in a cell: a failure.
+
+    IPython stops the cell and papermill carries on without raising, so the paper
+    would be cut short and reported as built; the cell's error output gives it away.
+    """
+    nb = nbformat.read(staged, as_version=4)
+    for cell in nb.cells:
+        if INTERNAL_TAG in cell.metadata.get("tags", []):
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error" and output.get("ename") == "SystemExit":
+                return _error(
+                    report,
+                    shown,
+                    staged,
+                    "SystemExit",
+                    f"SystemExit({output.get('evalue') or ''}): the cell called sys.exit() "
+                    "and the cells after it never ran; a paper runs every cell, so raise "
+                    "an exception to stop with an error",
+                    mark=True,
+                )
+    return None
 
 
 def _record_from(outputs: list) -> dict:

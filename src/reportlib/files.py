@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +36,17 @@ def publish(staged: Path, target: Path) -> None:
     """Move a finished file from the staging area into place (same filesystem: atomic)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     os.replace(staged, target)
+
+
+def clean_staging(staging_root: Path) -> list[Path]:
+    """Remove the ``build-*`` folders a killed build left in ``staging_root``; return them.
+
+    Call only while holding the meeting's build lock: then no build is using them.
+    """
+    stale = sorted(staging_root.glob("build-*")) if staging_root.is_dir() else []
+    for folder in stale:
+        shutil.rmtree(folder, ignore_errors=True)
+    return stale
 
 
 @contextlib.contextmanager

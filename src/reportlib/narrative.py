@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reportlib import record
-from reportlib.data import load_table, sha256
+from reportlib.data import load_table, read_bytes
 from reportlib.exceptions import DataError, Problem, ReportlibError
 from reportlib.formats import with_units
 from reportlib.frontsheet import FrontSheet
@@ -267,7 +267,7 @@ def read(
                 )
             ]
         )
-    record.read(shown, sha256(path.read_bytes()))
+    read_bytes(project, path, "")  # inside its folder, and recorded for the manifest
     found = data or MeetingData(project, meeting)
 
     def resolve(reference: str, names: Names) -> tuple[str, str | None]:

@@ -95,11 +95,30 @@ def _literal(node: ast.expr | None) -> Any:
 
 def fits(value: Any, parameter: Parameter) -> bool:
     """Whether ``value`` from YAML may replace the parameter's default."""
+    return mismatch(value, parameter) is None
+
+
+def mismatch(value: Any, parameter: Parameter) -> tuple[tuple[str | int, ...], str] | None:
+    """Where ``value`` first differs in type from the parameter's default, or None if it fits.
+
+    Checked to the leaf: a list of whole numbers stays a list of whole numbers, and a
+    mapping's values keep the types of the default's. Returns the location inside
+    ``value`` (``()`` for the value itself, ``(1,)`` for its second item) and what the
+    default has there.
+    """
     kind = parameter.type
     if kind is None:
-        return True
+        return None
     if value is None:
-        return parameter.default is None
+        return None if parameter.default is None else ((), _describe(parameter.default, kind))
+    if not _is(value, kind):
+        return (), _describe(parameter.default, kind)
+    if parameter.default is None or parameter.default == [] or parameter.default == {}:
+        return None  # an annotation or an empty default says nothing about the items
+    return _leaf_mismatch(value, parameter.default)
+
+
+def _is(value: Any, kind: type) -> bool:
     if kind is float:
         return isinstance(value, int | float) and not isinstance(value, bool)
     if kind is int:
@@ -159,3 +178,34 @@ def _name(node: ast.expr) -> str | None:
     if isinstance(node, ast.Attribute):
         return node.attr
     return node.id if isinstance(node, ast.Name) else None
+
+
+def _leaf_mismatch(value: Any, default: Any) -> tuple[tuple[str | int, ...], str] | None:
+    if default is None:
+        return None
+    if not _is(value, type(default)):
+        return (), _describe(default, type(default))
+    if isinstance(default, list) and default:
+        for index, item in enumerate(value):
+            # an item fits if it fits like any item of the default (mixed lists stay mixed)
+            found = [_leaf_mismatch(item, d) for d in default]
+            if all(f is not None for f in found):
+                where, want = found[0]
+                return (index, *where), want
+    if isinstance(default, dict) and default:
+        for key, item in value.items():
+            like = [default[key]] if key in default else list(default.values())
+            found = [_leaf_mismatch(item, d) for d in like]
+            if all(f is not None for f in found):
+                where, want = found[0]
+                return (key, *where), want
+    return None
+
+
+def _describe(default: Any, kind: type) -> str:
+    """``list of int [25, 26, 27]``: what a default is, as a message shows it."""
+    name = kind.__name__
+    if isinstance(default, list) and default:
+        inner = sorted({type(d).__name__ for d in default})
+        name += f" of {' or '.join(inner)}"
+    return f"{name} {default!r}" if default is not None else name

@@ -25,10 +25,10 @@ from pydantic import (
     model_validator,
 )
 
-from reportlib.exceptions import ParamsError, Problem
+from reportlib.exceptions import OutsideFolderError, ParamsError, Problem
 from reportlib.frontsheet import FIELDS, FrontSheet, FrontSheetFields
-from reportlib.notebook import Parameter, declared_parameters, fits
-from reportlib.paths import REPORT_NAME, Project, validate_meeting_id
+from reportlib.notebook import Parameter, declared_parameters, mismatch
+from reportlib.paths import REPORT_NAME, Project, contained, validate_meeting_id
 from reportlib.yamlfile import YamlDocument, load_yaml
 
 #: Parameters every report notebook receives from the build, whatever the YAML says.
@@ -298,12 +298,17 @@ def notebook_path(project: Project, name: str, report: Report) -> Path:
 
 
 def document_path(project: Project, meeting: str, item: AgendaItem) -> Path:
-    """``data/<meeting>/supplied/<file>`` or ``data/<meeting>/confidential/<file>``."""
+    """``data/<meeting>/supplied/<file>`` or ``data/<meeting>/confidential/<file>``, resolved.
+
+    Raises :class:`OutsideFolderError` if a link leads out of that folder: a supplied
+    document never comes from the confidential folder, or from outside the project.
+    """
     folder = SUPPLIED_DIR if item.supplied else CONFIDENTIAL_DIR
     name = item.supplied or item.confidential
     if name is None:
         raise ValueError(f"agenda item {item.title!r} has no document")
-    return project.data_dir(meeting) / folder / name
+    base = project.data_dir(meeting) / folder
+    return contained(base / name, base, project.relative(base / name))
 
 
 def load_meeting(project: Project, meeting: str) -> MeetingConfig:
@@ -398,7 +403,18 @@ def _check_report(
                 line,
             )
         ]
-    nb_path = notebook_path(project, name, report)
+    try:
+        nb_path = notebook_path(project, name, report)
+    except OutsideFolderError as error:
+        loc = ("reports", name, "notebook")
+        return [
+            Problem(
+                shown,
+                f"names {error.shown}, which {error.reason}; name a notebook in notebooks/",
+                ".".join(loc),
+                document.line(loc),
+            )
+        ]
     if not nb_path.is_file():
         return [
             Problem(
@@ -441,18 +457,25 @@ def _check_report(
                     document.line(loc),
                 )
             )
-        elif not fits(value, found[pname]):
-            want = found[pname].type.__name__ if found[pname].type else "?"
+        elif (wrong := mismatch(value, found[pname])) is not None:
+            where, want = wrong
+            leaf = _at(value, where)
             problems.append(
                 Problem(
                     shown,
-                    f"is {type(value).__name__} {value!r}, but the notebook's "
-                    f"default is {want} {found[pname].default!r}",
-                    pkey,
-                    document.line(loc),
+                    f"is {type(leaf).__name__} {leaf!r}, but the notebook's default "
+                    + (f"{found[pname].default!r} has {want} there" if where else f"is {want}"),
+                    ".".join(str(p) for p in (*loc, *where)),
+                    document.line((*loc, *where)),
                 )
             )
     return problems
+
+
+def _at(value: Any, where: tuple[str | int, ...]) -> Any:
+    for part in where:
+        value = value[part]
+    return value
 
 
 def _check_agenda(
@@ -500,7 +523,11 @@ def _check_agenda(
         kind = "supplied" if item.supplied else "confidential"
         key, line = f"agenda.{index}.{kind}", document.line((*loc, kind))
         pages_key, pages_line = f"agenda.{index}.pages", document.line((*loc, "pages"))
-        path = document_path(project, params.meeting.id, item)
+        try:
+            path = document_path(project, params.meeting.id, item)
+        except OutsideFolderError as error:
+            problems.append(Problem(shown, f"names {error.shown}, which {error.reason}", key, line))
+            continue
         rel = project.relative(path)
         if item.confidential and item.pages is None:
             problems.append(

@@ -12,13 +12,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlib.exceptions import MeetingIdError, ReportlibError
+from reportlib.exceptions import MeetingIdError, OutsideFolderError, ReportlibError
 
 #: ``YYYY-MM`` with an optional lower-case ``-suffix`` (``2021-03``, ``2021-03-extra``).
 MEETING_ID = re.compile(r"(?P<year>\d{4})-(?P<month>0[1-9]|1[0-2])(?:-[a-z0-9]+(?:-[a-z0-9]+)*)?")
 #: Report names are notebook stems: lower-case identifiers.
 REPORT_NAME = re.compile(r"[a-z][a-z0-9_]*")
 ROOT_ENV = "REPORTLIB_ROOT"
+#: A meeting's confidential documents: ``data/<meeting>/confidential/``.
+CONFIDENTIAL = "confidential"
 
 
 def validate_meeting_id(meeting: str) -> str:
@@ -36,6 +38,34 @@ def _inside(base: Path, *parts: str) -> Path:
     if not path.is_relative_to(base.resolve()):
         raise MeetingIdError(f"{'/'.join(parts)!r} would point outside {base}")
     return path
+
+
+def contained(path: Path, folder: Path | None = None, shown: str | None = None) -> Path:
+    """``path`` resolved (links followed), if it stays inside ``folder``; else raise.
+
+    ``folder`` defaults to the folder that holds ``path``: a link may not lead out of
+    it. A file resolving into a ``confidential`` folder is refused unless ``folder`` is
+    one, so a confidential document reaches nothing but the confidential pack. Raises
+    :class:`OutsideFolderError` naming ``shown`` (default: ``path``).
+    """
+    folder = path.parent if folder is None else folder
+    shown = shown or str(path)
+    base, real = folder.resolve(), path.resolve()
+    if CONFIDENTIAL in real.parts[:-1] and CONFIDENTIAL not in base.parts:
+        raise OutsideFolderError(
+            shown,
+            f"leads into a {CONFIDENTIAL}/ folder (it resolves to {real}); a confidential "
+            "document is never a source for a public paper or the public pack: list it "
+            "on the agenda as 'confidential:' instead",
+        )
+    if not real.is_relative_to(base):
+        raise OutsideFolderError(
+            shown,
+            f"leads outside its folder {folder.name}/ (it resolves to {real}); the build "
+            f"reads only files inside their folder: put the file itself in {folder.name}/ "
+            "rather than a link to it",
+        )
+    return real
 
 
 @dataclass(frozen=True)
@@ -70,12 +100,17 @@ class Project:
         return _inside(self.outputs, validate_meeting_id(meeting))
 
     def notebook(self, name: str) -> Path:
-        return _inside(self.notebooks, name)
+        """``notebooks/<name>``, links resolved; :class:`OutsideFolderError` if it leaves."""
+        return contained(self.notebooks / name, self.notebooks, f"notebooks/{name}")
 
     def relative(self, path: Path) -> str:
-        """``path`` relative to the root, with forward slashes, for messages and manifests."""
+        """``path`` relative to the root, with forward slashes, for messages and manifests.
+
+        A link is named as itself, not as the file it leads to.
+        """
+        path = Path(path)
         try:
-            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+            return (path.parent.resolve() / path.name).relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return str(path)
 

@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import TextIO
 
 _PLAIN = "%(asctime)s %(levelname)s %(message)s"
+#: Libraries whose log lines are for the build log, never the terminal: the build
+#: reports their failures itself, in its own words.
+QUIET = ("nbclient", "papermill", "jupyter_client", "traitlets", "pypdf", "pypandoc", "asyncio")
 
 
 class Progress:
@@ -32,6 +35,7 @@ class Progress:
         handler.setFormatter(logging.Formatter("%(message)s" if self.tty else _PLAIN))
         self.logger.addHandler(handler)
         self._file: logging.Handler | None = None
+        self._quieted: dict[str, tuple[bool, int]] = {}
         self._lock = threading.Lock()
 
     def log_to(self, path: Path) -> None:
@@ -41,12 +45,30 @@ class Progress:
         self._file = logging.FileHandler(path, mode="w", encoding="utf-8")
         self._file.setFormatter(logging.Formatter(_PLAIN))
         self.logger.addHandler(self._file)
+        for name in QUIET:
+            library = logging.getLogger(name)
+            self._quieted[name] = (library.propagate, library.level)
+            library.addHandler(self._file)
+            library.propagate = False  # nor to the root logger's terminal output
+            library.setLevel(logging.INFO if library.level == logging.NOTSET else library.level)
 
     def close_log(self) -> None:
         if self._file:
+            for name, (propagate, level) in self._quieted.items():
+                library = logging.getLogger(name)
+                library.removeHandler(self._file)
+                library.propagate, library.level = propagate, level
+            self._quieted = {}
             self.logger.removeHandler(self._file)
             self._file.close()
             self._file = None
+
+    def debug(self, message: str) -> None:
+        """Only to the build log (a traceback, say): the terminal has the short message."""
+        if self._file:  # handle(), not emit(): it takes the handler's lock (worker threads)
+            self._file.handle(
+                self.logger.makeRecord(self.logger.name, logging.DEBUG, "", 0, message, (), None)
+            )
 
     def info(self, message: str) -> None:
         self.logger.info(message)

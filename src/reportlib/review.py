@@ -184,9 +184,12 @@ def _item_row(
             row["current_warnings"] = [w for w in row["warnings"] if not w.startswith(STALE)]
             row["stale"] = [w.removeprefix(STALE) for w in row["warnings"] if w.startswith(STALE)]
         if status == "failed":
-            error = dict(entry.get("error", {}))
-            error["source"] = _failing_source(out_dir, name, error.get("cell"))
-            row["error"] = error
+            error = manifest.Failure.from_json(entry.get("error"))
+            row["error"] = {
+                **error.to_json(),
+                "heading": error.heading,
+                "source": _failing_source(out_dir, name, error.cell),
+            }
             row["links"] = _links(out_dir, [(f"{name}.failed.ipynb", "failed notebook")])
             kept = _links(out_dir, [(f"{name}.html", "HTML"), (f"{name}.pdf", "PDF")])
             if kept:
@@ -215,11 +218,13 @@ def _item_row(
     return row
 
 
-def context(config: MeetingConfig, out_dir: Path, pack_error: str | None = None) -> dict[str, Any]:
+def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
     """Everything the page shows, gathered from the build's files."""
     from reportlib import pack
 
     built = manifest.read(out_dir / "manifest.json")
+    pack_error = (built.get("pack") or {}).get("error")
+    interrupted = built.get("interrupted")
     reports = built.get("reports", {})
     info = pack.read_info(out_dir)
     draft = info.get("draft") is True
@@ -273,7 +278,7 @@ def context(config: MeetingConfig, out_dir: Path, pack_error: str | None = None)
         else None,
         "confidential_file": confidential.name,
         "warnings": info.get("warnings", []) if made else [],
-        "error": pack_error,
+        "error": manifest.Failure.from_json(pack_error).message if pack_error else None,
     }
     warnings = sum(len(r["warnings"]) for r in agenda) + len(pack_view["warnings"])
     report_rows = [r for r in agenda if r["source_label"] == "Notebook"]
@@ -296,6 +301,7 @@ def context(config: MeetingConfig, out_dir: Path, pack_error: str | None = None)
             "warnings": warnings,
         },
         "pack": pack_view,
+        "interrupted": manifest.Failure.from_json(interrupted).message if interrupted else None,
         "build_log": "build.log" if (out_dir / "build.log").is_file() else None,
         "previous": previous,
         "figures": figures,
@@ -325,31 +331,76 @@ def render(values: dict[str, Any]) -> str:
     return env.get_template("index.html.j2").render(**values)
 
 
-def write(config: MeetingConfig, out_dir: Path, pack_error: str | None = None) -> Path:
+def write(config: MeetingConfig, out_dir: Path) -> Path:
     """Write ``outputs/<meeting>/index.html``; return its path."""
     path = out_dir / PAGE
-    atomic_write(path, render(context(config, out_dir, pack_error)))
+    atomic_write(path, render(context(config, out_dir)))
     return path
 
 
-def serve(out_dir: Path, port: int) -> None:
-    """Serve ``out_dir`` at http://127.0.0.1:``port``/ until Ctrl-C (this machine only)."""
-    import functools
+def server(out_dir: Path, port: int, *, confidential: bool = False):
+    """An HTTP server for ``out_dir`` on 127.0.0.1:``port`` that shows only the published files.
+
+    It serves the meeting's papers, packs, review page, notebooks and their assets; never
+    a dotfile (the lock, staging), a directory listing, or ``confidential/`` (unless
+    ``confidential``), and it answers 403 to a request whose ``Host`` is not this
+    address, so that a web page elsewhere cannot read the build by DNS rebinding.
+    """
     import http.server
+    import urllib.parse
 
     from reportlib.exceptions import ReportlibError
+    from reportlib.pack import CONFIDENTIAL_PACK
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out_dir))
+    base = out_dir.resolve()
+    hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
+    hidden = CONFIDENTIAL_PACK.parts[0]
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, directory=str(base), **kwargs)
+
+        def send_head(self):  # every GET and HEAD comes through here
+            if self.headers.get("Host", "").lower() not in hosts:
+                self.send_error(403, "this server answers only to 127.0.0.1 and localhost")
+                return None
+            path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
+            parts = [p for p in path.split("/") if p]
+            if not parts:
+                parts = [PAGE]
+            found = base.joinpath(*parts)
+            refused = (
+                any(p.startswith(".") for p in parts)
+                or (parts[0] == hidden and not confidential)
+                or not found.resolve().is_relative_to(base)
+                or not found.is_file()
+            )
+            if refused:
+                self.send_error(404, "not a published file of this meeting")
+                return None
+            return super().send_head()
+
+        def list_directory(self, path):  # never reached; refused in case it were
+            self.send_error(404, "no directory listings")
+            return None
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # the terminal shows the address and Ctrl-C, not every request
+
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        return http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     except OSError as error:
         raise ReportlibError(
             f"cannot serve on 127.0.0.1:{port} ({error.strerror}); choose another port "
             "with --port (make review ARGS='--port 8001')"
         ) from None
-    print(f"serving the review page at http://127.0.0.1:{port}/{PAGE} (Ctrl-C to stop)")
-    with server:
+
+
+def serve(out_dir: Path, port: int, *, confidential: bool = False) -> None:
+    """Serve ``out_dir`` at http://127.0.0.1:``port``/ until Ctrl-C (this machine only)."""
+    with server(out_dir, port, confidential=confidential) as running:
+        print(f"serving the review page at http://127.0.0.1:{port}/{PAGE} (Ctrl-C to stop)")
         try:
-            server.serve_forever()
+            running.serve_forever()
         except KeyboardInterrupt:
             print("stopped")

@@ -47,6 +47,8 @@ class Schema:
     #: The key column that orders rows in time (a round, a month), so that words can
     #: name its latest or previous value instead of a fixed one.
     period: str | None = None
+    #: the fewest data rows a meeting's file may have (``min_rows:``, default 1)
+    min_rows: int = 1
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -111,6 +113,11 @@ def load_schema(path: Path, shown: str | None = None) -> Schema:
                 doc.line(("period",)),
             )
         )
+    min_rows = spec.get("min_rows", 1)
+    if isinstance(min_rows, bool) or not isinstance(min_rows, int) or min_rows < 0:
+        problems.append(
+            Problem(shown, "must be a whole number, 0 or more", "min_rows", doc.line(("min_rows",)))
+        )
     if problems:
         raise DataError(problems)
     return Schema(
@@ -121,6 +128,7 @@ def load_schema(path: Path, shown: str | None = None) -> Schema:
         key,
         tuple(columns),
         period,
+        min_rows,
     )
 
 
@@ -171,6 +179,15 @@ def validate(raw: pd.DataFrame, schema: Schema, shown: str) -> pd.DataFrame:
                 f"has column(s) {', '.join(extra)} that its schema does "
                 "not describe; remove them or add them to the schema",
                 line=1,
+            )
+        )
+    if len(raw) < schema.min_rows:
+        problems.append(
+            Problem(
+                shown,
+                f"has {len(raw)} row(s) of data, but schema {schema.name} needs at least "
+                f"{schema.min_rows}; add the meeting's figures below the header",
+                line=2,
             )
         )
     if problems:

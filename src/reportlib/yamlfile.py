@@ -1,8 +1,11 @@
 """Strict YAML reading that remembers where every key came from.
 
 Analysts edit these files by hand, so loading is strict where YAML 1.1 is
-surprising: a repeated key is an error (not "last one wins"), and ``11:00`` stays
-the string "11:00" instead of the base-60 integer 660.
+surprising: a repeated key is an error (not "last one wins"), ``11:00`` stays
+the string "11:00" instead of the base-60 integer 660, and anchors and aliases
+(``&name``, ``*name``, ``<<: *name``) are refused: nested aliases expand
+exponentially (a few lines can exhaust memory), and a hand-edited file reads
+more plainly with every value written where it applies.
 """
 
 from __future__ import annotations
@@ -19,7 +22,22 @@ from reportlib.exceptions import ParamsError, Problem
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader without sexagesimal numbers or implicit dates, rejecting duplicate keys."""
+    """SafeLoader without sexagesimal numbers or implicit dates, rejecting duplicate keys,
+    anchors and aliases."""
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        # Refused while composing, before any alias is expanded.
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            sign = "*" if isinstance(event, yaml.AliasEvent) else "&"
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"uses the YAML {'alias' if sign == '*' else 'anchor'} {sign}{event.anchor}; "
+                "anchors and aliases are not allowed: write the value out in full",
+                event.start_mark,
+            )
+        return super().compose_node(parent, index)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         seen: dict[Any, int] = {}

@@ -86,6 +86,9 @@ def render(
     ``engine`` (``typst`` or ``quarto``, see :func:`pdf_engine`) picks the PDF route;
     Quarto renders the ``executed`` notebook itself.
     """
+    from reportlib.render.document import check_images
+
+    check_images(document, notebooks_dir)  # before any route reads an image
     if fmt == "html":
         from reportlib.render import html
 

@@ -18,11 +18,14 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from nbformat import NotebookNode, v4
 
 from reportlib import cellopts
-from reportlib.exceptions import RenderError
+from reportlib.exceptions import OutsideFolderError, RenderError
+from reportlib.paths import contained
 
 APPENDIX = re.compile(r"^##\s+Appendix\b", re.M)
 IMAGE_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
@@ -80,6 +83,28 @@ def prepare(executed: NotebookNode) -> Document:
         cells.append(cell)
     nb.cells = cells
     return Document(nb, warnings)
+
+
+def local_image(target: str, notebooks_dir: Path, number: Any) -> Path:
+    """The file a Markdown cell's image ``target`` names, which must be inside ``notebooks/``."""
+    try:
+        found = contained(notebooks_dir / target, notebooks_dir, f"notebooks/{target}")
+    except OutsideFolderError as error:
+        raise RenderError(f"Markdown cell {number} shows {target}, which {error.reason}") from None
+    if not found.is_file():
+        raise RenderError(
+            f"Markdown cell {number} shows {target}, which is not a file in notebooks/; "
+            "save the image there and refer to it by its name"
+        )
+    return found
+
+
+def check_images(document: Document, notebooks_dir: Path) -> None:
+    """Refuse any Markdown image that is not a file inside ``notebooks/`` (links resolved)."""
+    for cell in document.nb.cells:
+        if cell.cell_type == "markdown":
+            for target in _LOCAL_IMAGE.findall(cell.source):
+                local_image(target, notebooks_dir, cell.metadata.reportlib.get("cell", "?"))
 
 
 def _code_cell(cell: NotebookNode, number, warnings: list[str]) -> bool:

@@ -21,7 +21,7 @@ import yaml
 
 from reportlib import inline, style
 from reportlib.exceptions import RenderError
-from reportlib.render.document import IMAGE_TYPES, Document
+from reportlib.render.document import IMAGE_TYPES, Document, local_image
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "typst"
 EXTENSIONS = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpg"}
@@ -110,11 +110,7 @@ def _local_images(text: str, media: Path, notebooks_dir: Path, number: Any) -> s
         target = match.group(2)
         if target.startswith(("data:", "attachment:")):
             return match.group(0)
-        source = (notebooks_dir / target).resolve()
-        if not source.is_relative_to(notebooks_dir.parent.resolve()) or not source.is_file():
-            raise RenderError(
-                f"Markdown cell {number} shows {target}, which is not a file in the project"
-            )
+        source = local_image(target, notebooks_dir, number)
         copied = media / f"md-{number}-{source.name}"
         shutil.copyfile(source, copied)
         return match.group(1) + copied.name + match.group(3)
