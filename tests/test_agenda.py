@@ -231,5 +231,7 @@ def test_an_alias_in_a_markdown_front_sheet_is_refused_with_its_line(agenda_proj
     boards = agenda_project.data_dir("2020-12") / "supplied" / "boards.md"
     text = boards.read_text().replace("purpose: For information.", "purpose: &p For information.")
     boards.write_text(text.replace("summary: What the other boards did.", "summary: *p"))
-    with pytest.raises(ParamsError, match=r"boards\.md:3: is not valid YAML: uses the YAML anchor &p"):
+    with pytest.raises(
+        ParamsError, match=r"boards\.md:3: is not valid YAML: uses the YAML anchor &p"
+    ):
         check(agenda_project, "2020-12")
