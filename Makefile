@@ -1,5 +1,5 @@
 # reportlib: `make report MEETING=2020-12` builds a meeting's papers; `make test` runs the tests.
-# Both create or refresh the virtual environment in .venv from pyproject.toml first.
+# Both create or refresh the virtual environment in .venv from the lock (requirements/) first.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv report review meeting test lint lab clean bench
+.PHONY: help venv lock report review meeting test lint lab clean bench
 
 help: ## List the targets
 	@echo "make report MEETING=YYYY-MM   build that meeting's papers, agenda pack and review page into outputs/MEETING/ (ARGS=... passes options to 'reportlib build')"
@@ -17,15 +17,36 @@ help: ## List the targets
 	@echo "make test                     lint, then run the test suite"
 	@echo "make lint                     ruff over code and notebooks"
 	@echo "make lab                      JupyterLab in the project's environment"
+	@echo "make lock [UPGRADE=...]       resolve requirements/*.txt from pyproject.toml again (UPGRADE='--upgrade-package NAME' or '--upgrade')"
 	@echo "make clean                    remove built outputs and caches (keeps .venv)"
 	@echo "make bench [MEETING=...]      time a whole build and each stage"
 
-# The stamp is older than pyproject.toml whenever the dependencies change, so the
-# environment is refreshed then; pip installs only into $(VENV).
-$(STAMP): pyproject.toml
+LOCKS   := requirements/runtime.txt requirements/dev.txt
+UPGRADE ?=
+COMPILE  = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+           --generate-hashes --custom-compile-command "make lock" --quiet $(UPGRADE)
+
+# The environment is exactly the lock: every package pinned and hash-checked, then the
+# project itself without dependencies. The stamp is older than the lock whenever the lock
+# changes, so the environment is refreshed then; a lock that is missing, stale or edited
+# by hand stops here, before anything is installed. pip installs only into $(VENV).
+$(STAMP): pyproject.toml $(wildcard $(LOCKS))
+	@$(PYTHON) src/reportlib/lock.py check
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@git config filter.notebooks.clean "$(BIN)/python -m reportlib.strip --filter" 2>/dev/null || true
 	@touch $@
+
+# Pins already in the lock are kept unless UPGRADE says otherwise: an upgrade is a
+# deliberate change, committed with its lock.
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet --disable-pip-version-check uv
+	@mkdir -p requirements
+	$(COMPILE) -o requirements/runtime.txt
+	$(COMPILE) --extra dev -c requirements/runtime.txt -o requirements/dev.txt
+	@$(PYTHON) src/reportlib/lock.py stamp
 
 venv: $(STAMP)
 

@@ -61,6 +61,9 @@ def test_build_writes_notebooks_manifest_and_log(project):
     assert set(entry["seconds"]) == {"execute", "html", "pdf"}
     assert set(entry["outputs"]) == {"reads_data.ipynb", "reads_data.html", "reads_data.pdf"}
     assert manifest["tools"]["papermill"]
+    assert manifest["lock"]["sha256"] and manifest["lock"]["files"]
+    assert entry["engines"]["reads_data.pdf"]["engine"] == "typst"
+    assert set(entry["engines"]) == {"reads_data.html", "reads_data.pdf"}
     assert "greets: execute done" in (out / "build.log").read_text()
 
 

@@ -38,6 +38,31 @@ def test_environment_yml_lists_every_pyproject_dependency():
     assert not extra, f"environment.yml has packages pyproject.toml lacks: {sorted(extra)}"
 
 
+def test_environment_yml_bounds_admit_the_locked_versions():
+    # a conda environment built from it can hold the versions the lock pins
+    from packaging.specifiers import SpecifierSet
+
+    from reportlib.lock import pins
+
+    locked = pins((REPO / "requirements" / "dev.txt").read_text())
+    conda_to_pypi = {v: k for k, v in CONDA_NAMES.items()}
+    env = yaml.safe_load((REPO / "environment.yml").read_text())
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    entries = [d for d in env["dependencies"] if isinstance(d, str)] + pip
+    checked = 0
+    for entry in entries:
+        name = _name(entry)
+        versions = locked.get(conda_to_pypi.get(name, name).replace("_", "-"))
+        if entry.startswith("-e") or name in ("python", "pip"):
+            continue
+        assert versions, f"environment.yml lists {name}, which requirements/dev.txt does not pin"
+        spec = SpecifierSet(entry[len(name) :].strip())
+        for version in versions:
+            assert spec.contains(version), f"environment.yml's {entry} excludes locked {version}"
+        checked += 1
+    assert checked > 10
+
+
 def test_readme_opens_with_the_two_commands_and_ci_runs_the_test_one():
     readme = (REPO / "README.md").read_text()
     first_block = re.search(r"```sh\n(.*?)```", readme, re.S).group(1).split("\n")

@@ -114,6 +114,21 @@ def test_the_pack_is_shown_as_a_draft_not_for_publication(html):
     assert "No complete pack has been made yet." in text
 
 
+def test_a_build_from_a_dirty_tree_says_it_cannot_be_reproduced(built, tmp_path):
+    project = copy_built(built, tmp_path / "project")
+    out = project.output_dir("2020-12")
+    path = out / "manifest.json"
+    found = json.loads(path.read_text())
+    config = load_meeting(project, "2020-12")
+    warning = "these outputs cannot be reproduced from a commit"
+    for dirty in (False, True):
+        found["git"] = {"commit": "0123456789abcdef", "dirty": dirty}
+        path.write_text(json.dumps(found))
+        text = Page(review.render(review.context(config, out))).text
+        assert "0123456789ab" in text
+        assert (warning in text) is dirty
+
+
 def test_links_from_pack_json_stay_inside_the_meeting(built, tmp_path):
     project = copy_built(built, tmp_path / "project")
     out = project.output_dir("2020-12")

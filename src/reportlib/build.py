@@ -396,6 +396,7 @@ def _publish(job: Job, out_dir: Path) -> dict[str, Any]:
         ),
         "inputs": inputs,
         "outputs": outputs,
+        "engines": manifest.engines(list(outputs), job.engine),
         "seconds": job.stages,
         "warnings": job.executed.warnings if job.executed else [],
     }

@@ -208,6 +208,11 @@ def _record_from(outputs: list) -> dict:
     return {}
 
 
+# Warnings name the kernel's temporary file for the cell's code ($TMPDIR/ipykernel_<pid>/
+# <n>.py): the same warning must read the same on every machine.
+_KERNEL_FILE = re.compile(r"\S*ipykernel_\d+[/\\]\d+\.py")
+
+
 def _stderr_warnings(nb: NotebookNode) -> list[str]:
     """Anything a cell wrote to stderr (Python warnings land there) is worth a reviewer's look."""
     found = []
@@ -215,7 +220,8 @@ def _stderr_warnings(nb: NotebookNode) -> list[str]:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
                 number = cell.metadata.get("reportlib", {}).get("cell", "?")
-                found.append(f"cell {number} wrote to stderr: {output.text.strip()[:500]}")
+                text = _KERNEL_FILE.sub("<cell>", output.text.strip())
+                found.append(f"cell {number} wrote to stderr: {text[:500]}")
     return found
 
 

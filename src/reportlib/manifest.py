@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import platform
 import subprocess
@@ -128,6 +129,64 @@ def tool_versions() -> dict[str, str]:
     return versions
 
 
+def engines(outputs: list[str], pdf_engine: str) -> dict[str, dict[str, str]]:
+    """Per output file: the engine that made it and its version (Typst, pandoc, Quarto)."""
+    found = {}
+    for name in outputs:
+        if name.endswith(".html"):
+            found[name] = {"engine": "nbconvert", "nbconvert": _version("nbconvert")}
+        elif name.endswith(".pdf") and pdf_engine == "quarto":
+            found[name] = {"engine": "quarto", "quarto": quarto_version()}
+        elif name.endswith(".pdf"):
+            found[name] = {
+                "engine": "typst",
+                "typst": _version("typst"),
+                "pandoc": pandoc_version(),
+            }
+    return found
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+@functools.cache
+def pandoc_version() -> str:
+    import pypandoc
+
+    try:
+        return pypandoc.get_pandoc_version()
+    except OSError:
+        return "not installed"
+
+
+@functools.cache
+def quarto_version() -> str:
+    from reportlib.render import quarto
+
+    found = quarto.executable()
+    if not found:
+        return "not installed"
+    try:
+        done = subprocess.run([found, "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return done.stdout.strip() or "unknown"
+
+
+def lock_state(root: Path) -> dict[str, Any]:
+    """The lock the environment was installed from: the project's, else reportlib's own."""
+    from reportlib import lock
+
+    for base in (root, Path(__file__).resolve().parents[2]):
+        if all((base / name).is_file() for name in lock.LOCKS):
+            return {"files": list(lock.LOCKS), "sha256": lock.file_digest(base)}
+    return {"files": [], "sha256": None}
+
+
 def git_state(root: Path) -> dict[str, Any]:
     """The checked-out commit and whether tracked files differ from it (None outside git)."""
 
@@ -183,6 +242,7 @@ def write(
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git": git_state(root),
         "tools": tool_versions(),
+        "lock": lock_state(root),
         "reports": dict(sorted({**previous, **reports}.items())),
     }
     if interrupted is not None:

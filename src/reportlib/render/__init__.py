@@ -101,10 +101,18 @@ def render(
         from reportlib.render.document import for_quarto
 
         with tempfile.TemporaryDirectory(prefix="reportlib-quarto-") as tmp:
-            atomic_write(path, quarto.render(for_quarto(executed), values, Path(tmp)))
+            pdf = quarto.render(for_quarto(executed), values, Path(tmp))
+            atomic_write(path, _with_xmp(pdf, values, notebooks_dir))
         return []
     from reportlib.render import pdf
 
     data, warnings = pdf.render(document, values, notebooks_dir)
-    atomic_write(path, data)
+    atomic_write(path, _with_xmp(data, values, notebooks_dir))
     return warnings
+
+
+def _with_xmp(data: bytes, values: dict[str, Any], notebooks_dir: Path) -> bytes:
+    """The PDF with the meeting and the commit in its XMP (see :mod:`reportlib.xmp`)."""
+    from reportlib import manifest, xmp
+
+    return xmp.embed(data, values["meeting"], manifest.git_state(notebooks_dir.parent)["commit"])
