@@ -82,9 +82,9 @@ def stale_inputs(config: MeetingConfig) -> dict[str, list[str]]:
             for message, line in _dated_lines(words, since.date, since.date_long)
         ]
     sources = here / "sources.yaml"
+    entries = _entries(sources)
     for message, line in _dated_lines(sources, since.date, since.date_long):
-        dataset = _entry_of(sources, line)
-        for name in concerning(dataset or ""):
+        for name in concerning(entries.get(line) or ""):
             found[name].append(f"{STALE}{project.relative(sources)}:{line}: {message}")
     return found
 
@@ -120,12 +120,12 @@ def _date_of(match: re.Match) -> dt.date | None:
         return None
 
 
-def _entry_of(path: Path, line: int) -> str | None:
-    """The top-level key of ``sources.yaml`` (a dataset) whose entry holds ``line``."""
-    entry = None
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if number > line:
-            break
-        if re.match(r"[a-z][a-z0-9_]*:", text):
-            entry = text.split(":", 1)[0]
-    return entry
+def _entries(path: Path) -> dict[int, str | None]:
+    """Each line of ``sources.yaml`` and the top-level key (a dataset) whose entry holds it."""
+    entries, entry = {}, None
+    if path.is_file():
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.match(r"[a-z][a-z0-9_]*:", text):
+                entry = text.split(":", 1)[0]
+            entries[number] = entry
+    return entries
