@@ -18,7 +18,7 @@ from reportlib.exceptions import RenderError
 from reportlib.paths import Project
 from reportlib.progress import Progress
 from reportlib.render import document, pdf_engine, quarto
-from reportlib.render.html import check_self_contained
+from reportlib.render.html import check_self_contained, one_h1, table_name, unique_ids
 
 from helpers import REPO
 
@@ -187,6 +187,8 @@ def test_html_is_self_contained(paper):
         '<img src="local.png">',
         '<a href="&#106;avascript:alert(1)">a</a>',
         '<link rel="stylesheet" href="x.css">',
+        '<picture><source srcset="https://example.org/x.svg"><img src="data:,"></picture>',
+        '<video><source src="data:video/mp4;base64,AA"></video>',
     ],
 )
 def test_self_contained_check_refuses_anything_that_loads_or_runs(page):
@@ -199,6 +201,40 @@ def test_self_contained_check_refuses_anything_that_loads_or_runs(page):
 )
 def test_links_that_only_navigate_are_allowed(link):
     check_self_contained(f'<html><body><a href="{link}">a</a></body></html>')
+
+
+def test_a_picture_of_data_images_is_allowed():
+    check_self_contained('<picture><source srcset="data:,a"><img src="data:,b" alt="x"></picture>')
+
+
+def test_repeated_ids_are_numbered_and_heading_links_removed(paper):
+    _, page, _, _ = paper
+    assert 'class="anchor-link"' not in page
+    assert unique_ids('<h4 id="a">1</h4><h4 id="a">2</h4><p id="a-2"></p><h4 id="a">3</h4>') == (
+        '<h4 id="a">1</h4><h4 id="a-3">2</h4><p id="a-2"></p><h4 id="a-4">3</h4>'
+    )
+
+
+def test_a_notebooks_own_level_one_heading_goes_under_the_title():
+    page = '<h1 id="rl-title">T</h1><h2 id="rl-body-title">T</h2><h1>A</h1><h2>B</h2></h2x>'
+    assert (
+        one_h1(page)
+        == '<h1 id="rl-title">T</h1><h2 id="rl-body-title">T</h2><h2>A</h2><h3>B</h3></h2x>'
+    )
+    kept = '<h1 id="rl-title">T</h1><h2 id="rl-body-title">T</h2><h2>A</h2>'
+    assert one_h1(kept) == kept
+
+
+@pytest.mark.parametrize(
+    ("markup", "name"),
+    [
+        ("<table><caption>Sales <em>&amp;</em> costs</caption></table>", "Sales & costs"),
+        ("<table><tr><td>1</td></tr></table>", "Table"),
+        ("<p>no table</p>", None),
+    ],
+)
+def test_a_tables_scroll_box_is_named_by_its_caption(markup, name):
+    assert table_name(markup) == name
 
 
 def test_manifest_records_render_stages(paper):

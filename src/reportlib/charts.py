@@ -4,14 +4,17 @@ Charts are horizontal bars, so that long category names stay readable and values
 be compared along one axis (the board's papers used pie charts, which readers compare
 badly). A chart has one title, its caption (``caption``, else ``title``), shown by the
 paper above or under the image, never inside it. A :class:`Chart` displays as SVG with
-its alt text and caption attached, so a
-notebook can state the chart's message from the data rather than typing it into a
-``#| fig-alt`` option::
+its alt text and caption attached, so a notebook can state the chart's message from the
+data rather than typing it into a ``#| fig-alt`` option::
 
     bars(frame, "category", "amount_k", title=..., units="£'000", alt=...)
 
-Colours come from :data:`reportlib.style.PALETTE` (colour-blind safe); the SVG bytes
-are the same for the same data (no dates, ids from content).
+A chart is readable by everyone: every bar carries its value; series differ in
+lightness and pattern as well as hue (:data:`reportlib.style.SERIES_COLOURS`); it is
+drawn at the width it is printed, and again for phones with each name above its bars,
+so that no text shrinks below the paper's smallest; and it carries its data as a
+:class:`~reportlib.tables.Table`, which the paper shows beside it. The SVG bytes are the
+same for the same data (no dates, ids from content).
 """
 
 from __future__ import annotations
@@ -19,14 +22,18 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from reportlib import style
 from reportlib.formats import PERCENT, kind, number, with_units
+from reportlib.tables import Table
 
-SOURCE_WIDTH = 110  # characters per source line under a chart
+LABEL_WIDTH = 34  # characters per line of a category name beside its bars
+UNIT_IN = 0.25  # inches per unit of the bars' axis: a bar is 0.8, a line of text 0.75
+PAD_IN = 0.02  # white space around the drawing, within its width
 
 
 def value_label(value: float, units: str | None) -> str:
@@ -41,59 +48,151 @@ def _need_alt(alt: str) -> str:
 
 
 class Chart:
-    """A finished matplotlib figure with the alt text and caption that go with it."""
+    """A finished chart: its figure, a narrow one for phones, alt text, caption and data."""
 
-    def __init__(self, figure: Any, alt: str, caption: str | None = None):
+    def __init__(
+        self,
+        figure: Any,
+        alt: str,
+        caption: str | None = None,
+        *,
+        narrow: Any = None,
+        table: Table | None = None,
+        table_nearby: bool = False,
+    ):
         self.figure, self.alt, self.caption = figure, _need_alt(alt), caption
+        self.narrow, self.table, self.table_nearby = narrow, table, table_nearby
 
     def svg(self) -> str:
-        import matplotlib
-        import matplotlib.pyplot as plt
-
-        buffer = io.StringIO()
-        with matplotlib.rc_context({"svg.hashsalt": "reportlib", "svg.fonttype": "path"}):
-            self.figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
-        plt.close(self.figure)  # shown once, as this chart, not again by the inline backend
-        return buffer.getvalue()
+        return _svg(self.figure)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> tuple[dict, dict]:
-        meta = {"alt": self.alt, "caption": self.caption}
+        meta: dict[str, Any] = {"alt": self.alt, "caption": self.caption}
+        if self.narrow is not None:
+            meta["narrow_svg"] = _svg(self.narrow)
+        if self.table is not None:
+            meta["table_html"] = self.table._repr_html_()
+            # In print, a chart whose words place a table of its data beside it needs no second.
+            meta["table_markdown"] = None if self.table_nearby else self.table._repr_markdown_()
         return (
             {"image/svg+xml": self.svg(), "text/plain": self.alt},
             {"reportlib": {k: v for k, v in meta.items() if v}},
         )
 
 
-def _figure(rows: int, units: str | None, source: str | None):
+def _svg(figure: Any) -> str:
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": "reportlib", "svg.fonttype": "path"}):
+        figure.savefig(
+            buffer, format="svg", metadata={"Date": None}, bbox_inches="tight", pad_inches=PAD_IN
+        )
+    plt.close(figure)  # shown once, as this chart, not again by the inline backend
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class _Series:
+    """What one chart shows: a name per row, and per series its name and values."""
+
+    labels: list[str]
+    names: list[str]
+    values: list[list[float | None]]  # values[series][row]; None where there is no figure
+    units: str | None
+    source: str | None
+
+    @property
+    def largest(self) -> float:
+        return max((v for s in self.values for v in s if v is not None), default=0.0) or 1.0
+
+
+def _draw(data: _Series, width_in: float, narrow: bool) -> Any:
+    """The bars at ``width_in`` wide: names beside the bars, or above them when ``narrow``."""
     import matplotlib.pyplot as plt
 
     style.apply_matplotlib()
-    height = max(1.6, 0.9 + 0.32 * rows)
-    fig, ax = plt.subplots(figsize=(style.CHART_WIDTH_IN, height))
-    if units:
-        ax.set_xlabel(units)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.tick_params(axis="y", length=0)
-    ax.set_xticks([])
-    ax.spines["bottom"].set_visible(False)
-    if source:
-        text = "\n".join(textwrap.wrap(f"Source: {source}", SOURCE_WIDTH))
-        fig.text(0.01, 0, text, ha="left", va="top", fontsize=7.5, color=style.MUTED)
-    return fig, ax
-
-
-def _label_bars(ax: Any, bars: Any, units: str | None, largest: float) -> None:
-    for bar in bars:
-        width = bar.get_width()
-        ax.text(
-            width + largest * 0.01,
-            bar.get_y() + bar.get_height() / 2,
-            value_label(width, units),
-            va="center",
-            ha="left",
-            fontsize=8.5,
-            color=style.TEXT,
+    k = len(data.names)
+    colours, hatches = style.SERIES_COLOURS[k], style.SERIES_HATCHES
+    wrap = 2 * LABEL_WIDTH if narrow else LABEL_WIDTH
+    chars = int(width_in * 72 / (0.6 * style.CHART_TEXT_PT))  # a line of text across the chart
+    names = [textwrap.wrap(label, min(wrap, chars)) or [""] for label in data.labels]
+    y, bars_at, names_at = 0.0, [], []
+    for lines in names:
+        if narrow:
+            names_at.append(y)
+            y += 0.75 * len(lines)
+        bars_at.append([y + 0.4 + 0.8 * i for i in range(k)])
+        y += 0.8 * k + (0.6 if narrow else max(0.5, 0.75 * len(lines) - 0.8 * k + 0.3))
+    legend_in = 0.22 * k if k > 1 else 0
+    fig, ax = plt.subplots(figsize=(width_in, 0.4 + y * UNIT_IN + legend_in))
+    for i in range(k):
+        ys = [at[i] for at in bars_at]
+        xs = [0.0 if v is None else v for v in data.values[i]]
+        drawn = ax.barh(
+            ys, xs, height=0.72, color=colours[i], hatch=hatches[i], label=data.names[i]
         )
+        for bar, value in zip(drawn, data.values[i], strict=True):
+            text = "\u2013" if value is None else value_label(value, data.units)  # no figure
+            ax.text(bar.get_width() + data.largest * 0.01, bar.get_y() + 0.36, text, va="center")
+    ax.set_ylim(y - 0.2, -0.2)  # first row at the top, as in a table
+    ax.set_xlim(0, data.largest * (1.22 if narrow else 1.15))
+    for spine in ("top", "right", "bottom"):
+        ax.spines[spine].set_visible(False)
+    ax.set_xticks([])
+    ax.tick_params(axis="y", length=0)
+    if narrow:
+        ax.set_yticks([])
+        for at, lines in zip(names_at, names, strict=True):
+            ax.text(0, at + 0.05, "\n".join(lines), va="top", ha="left", linespacing=1.1)
+    else:
+        ax.set_yticks([sum(at) / k for at in bars_at], ["\n".join(lines) for lines in names])
+    if data.units:
+        ax.set_xlabel("\n".join(textwrap.wrap(data.units, chars // 2)), loc="left")
+    if k > 1:
+        # Above the bars, one series a line in the bars' order: each bar's place in its
+        # group, its pattern and its lightness, not only its hue, say which series it is.
+        ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), borderaxespad=0.2)
+    _fit(fig, width_in - 2 * PAD_IN)
+    if data.source:
+        left = fig.get_tightbbox().x0 / fig.get_figwidth()
+        text = "\n".join(textwrap.wrap(f"Source: {data.source}", chars))
+        fig.text(left, 0, text, va="top", fontsize=style.CHART_SOURCE_PT, color=style.MUTED)
+    return fig
+
+
+def _fit(fig: Any, width_in: float) -> None:
+    """Widen or narrow the figure until everything drawn spans ``width_in`` exactly."""
+    for _ in range(6):
+        gap = width_in - fig.get_tightbbox().width
+        if abs(gap) < 0.002:
+            return
+        fig.set_figwidth(max(1.0, fig.get_figwidth() + gap * 1.25))
+
+
+def _chart(data: _Series, alt: str, caption: str, header: str, table_nearby: bool) -> Chart:
+    if not 1 <= len(data.names) <= style.MAX_SERIES:
+        raise ValueError(
+            f"a chart shows 1 to {style.MAX_SERIES} series, each told apart by its lightness, "
+            f"but this one has {len(data.names)}: show fewer, or split it into several charts"
+        )
+    frame = pd.DataFrame({header: data.labels})
+    for name, values in zip(data.names, data.values, strict=True):
+        frame[name] = values
+    share = kind(data.units) == PERCENT
+    formats = {c: "pct" if share else "number" for c in frame.columns[1:]} | {header: "text"}
+    units = f" ({data.units})" if data.units else ""
+    # No source line: the chart just above states it.
+    table = Table(frame, f"Data for the chart: {caption}{units}", formats=formats, source="")
+    return Chart(
+        _draw(data, style.PRINT_WIDTH_IN, narrow=False),
+        alt,
+        caption,
+        narrow=_draw(data, style.PHONE_WIDTH_IN, narrow=True),
+        table=table,
+        table_nearby=table_nearby,
+    )
 
 
 def bars(
@@ -106,18 +205,24 @@ def bars(
     alt: str,
     source: str | None = None,
     caption: str | None = None,
+    header: str | None = None,
+    table_nearby: bool = False,
 ) -> Chart:
-    """One bar per row of ``frame``, in the frame's order, each labelled with its value."""
+    """One bar per row of ``frame``, in the frame's order, each labelled with its value.
+
+    ``header`` names the column of ``label`` in the chart's data table (else ``label``
+    itself); ``table_nearby`` says that the words place a table of the same figures
+    beside the chart, so that the printed paper does not repeat them.
+    """
     alt = _need_alt(alt)
-    labels = [textwrap.fill(str(v), 34) for v in frame[label]]
-    values = [float(v) for v in frame[value]]
-    fig, ax = _figure(len(values), units, source if source is not None else _source(frame))
-    drawn = ax.barh(labels, values, color=style.PALETTE[0], height=0.65)
-    ax.invert_yaxis()  # first row at the top, as in a table
-    largest = max(values, default=0) or 1
-    _label_bars(ax, drawn, units, largest)
-    ax.set_xlim(0, largest * 1.15)
-    return Chart(fig, alt, caption or title)
+    data = _Series(
+        [str(v) for v in frame[label]],
+        [_header(units or value)],
+        [[float(v) for v in frame[value]]],
+        units,
+        source if source is not None else _source(frame),
+    )
+    return _chart(data, alt, caption or title, header or _header(label), table_nearby)
 
 
 def grouped_bars(
@@ -133,6 +238,8 @@ def grouped_bars(
     group_names: dict[Any, str] | None = None,
     source: str | None = None,
     caption: str | None = None,
+    header: str | None = None,
+    table_nearby: bool = False,
 ) -> Chart:
     """Bars per ``label`` for each ``group`` (e.g. delivered vs planned), with a legend."""
     alt = _need_alt(alt)
@@ -141,29 +248,20 @@ def grouped_bars(
     labels = list(dict.fromkeys(frame[label]))
     table = frame.pivot_table(index=label, columns=group, values=value, aggfunc="sum", sort=False)
     table = table.reindex(index=labels, columns=groups)
-    rows = len(labels) * max(1, len(groups)) * 0.6 + 1
-    source = source if source is not None else _source(frame)
-    fig, ax = _figure(int(rows), units, source)
-    height = 0.8 / max(1, len(groups))
-    positions = range(len(labels))
-    largest = float(table.max().max()) if table.size else 1.0
-    for i, key in enumerate(groups):
-        ys = [p - 0.4 + height * (i + 0.5) for p in positions]
-        xs = [0.0 if pd.isna(v) else float(v) for v in table[key]]
-        drawn = ax.barh(
-            ys,
-            xs,
-            height=height * 0.92,
-            color=style.PALETTE[i % len(style.PALETTE)],
-            label=names.get(key, str(key)),
-        )
-        _label_bars(ax, drawn, units, largest or 1)
-    ax.set_yticks(list(positions), [textwrap.fill(str(v), 34) for v in labels])
-    ax.invert_yaxis()
-    ax.set_xlim(0, (largest or 1) * 1.18)
-    # Between the title and the bars, left-aligned: never over a bar or the title.
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=len(groups), fontsize=8.5)
-    return Chart(fig, alt, caption or title)
+    data = _Series(
+        [str(v) for v in labels],
+        [names.get(key, str(key)) for key in groups],
+        [[None if pd.isna(v) else float(v) for v in table[key]] for key in groups],
+        units,
+        source if source is not None else _source(frame),
+    )
+    return _chart(data, alt, caption or title, header or _header(label), table_nearby)
+
+
+def _header(name: str) -> str:
+    """``month_share`` -> ``Month share``: a column's name as a table's heading."""
+    text = str(name).replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 def _source(frame: pd.DataFrame) -> str | None:

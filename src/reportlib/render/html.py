@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,6 @@ _ACTIVE_TAGS = {
     "frameset",
     "audio",
     "video",
-    "source",
     "track",
     "applet",
     "portal",
@@ -52,13 +52,20 @@ _URL_ATTRS = {
 #: Where a link may go: it navigates when followed and loads nothing with the page.
 LINK_SCHEMES = ("https:", "http:", "mailto:")
 _CSS_FETCH = re.compile(r"url\(\s*[\"']?\s*(?!data:|#)|@import", re.I)
+_CAPTION = re.compile(r"<table\b.*?<caption[^>]*>(.*?)</caption>", re.I | re.S)
+_TABLE = re.compile(r"<table\b", re.I)
+_ID = re.compile(r'(<[a-zA-Z][^<>]*?\sid=")([^"]*)(")')
+_HEADING = re.compile(r"<(/?)h([1-5])(?=[\s>])")
+_NOTEBOOK_START = 'id="rl-body-title">'  # the body's title; the notebook's cells follow
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="#[^"]*">[^<]*</a>')
 
 
 def _allowed(tag: str, name: str, value: str) -> bool:
     """A link to a web page, an e-mail address or a place in the page; an image's data."""
     if tag == "a" and name == "href":
         return value.startswith(("#", *LINK_SCHEMES))
-    return name in ("src", "srcset") and tag == "img" and value.startswith("data:")
+    # <source> only as a <picture>'s: <audio> and <video>, its other parents, are refused.
+    return name in ("src", "srcset") and tag in ("img", "source") and value.startswith("data:")
 
 
 class _Audit(HTMLParser):
@@ -108,13 +115,61 @@ def render(document: Document, context: dict[str, Any], notebooks_dir: Path) -> 
         anchor_link_text="",
     )
     exporter.register_filter("data_uri", data_uri)
+    exporter.register_filter("table_name", table_name)
     resources = {"reportlib": context, "metadata": {"path": str(notebooks_dir)}}
     try:
         body, _ = exporter.from_notebook_node(document.nb, resources=resources)
     except (ValueError, OSError) as error:  # e.g. an embedded image that is missing
         raise RenderError(f"HTML: {error}") from None
+    # nbconvert's heading links have no text of their own; a screen reader lists them.
+    body = unique_ids(one_h1(_ANCHOR_LINK.sub("", body)))
     check_self_contained(body)
     return body
+
+
+def one_h1(page: str) -> str:
+    """The paper's title is its one ``h1``: a notebook's own headings under it go down a level.
+
+    Only when a notebook's Markdown has a level-1 heading (the words files start at
+    ``##``), and then every heading of the notebook, so that their order is kept.
+    """
+    title = page.find(_NOTEBOOK_START)
+    start = page.find("</h2>", title) + len("</h2>")
+    if title < 0 or "<h1" not in page[start:]:
+        return page
+    return page[:start] + _HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}", page[start:])
+
+
+def table_name(markup: str) -> str | None:
+    """What names a table in an output's HTML: its caption's text, else "Table"; None if none."""
+    if not _TABLE.search(markup):
+        return None
+    found = _CAPTION.search(markup)
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", found.group(1))).split()) if found else ""
+    return text or "Table"
+
+
+def unique_ids(page: str) -> str:
+    """Number the second and later of each repeated id (``Headlines-2``): ids name one place.
+
+    Headings that repeat (a *Headlines* under every section) are given ids from their
+    text; a link within the page goes to the first, as before.
+    """
+    seen: set[str] = set(m.group(2) for m in _ID.finditer(page))
+    used: set[str] = set()
+
+    def number(match: re.Match) -> str:
+        name = match.group(2)
+        if name not in used:
+            used.add(name)
+            return match.group(0)
+        n = 2
+        while f"{name}-{n}" in seen:
+            n += 1
+        seen.add(f"{name}-{n}")
+        return f"{match.group(1)}{name}-{n}{match.group(3)}"
+
+    return _ID.sub(number, page)
 
 
 def check_self_contained(page: str) -> None:

@@ -92,7 +92,10 @@ def _figure(mime: str, data: Any, meta: dict, media: Path, stem: str) -> str:
     if meta.get("caption"):
         args.append(f"caption: {typst_string(meta['caption'])}")
     label = f" <{_LABEL.sub('-', meta['id'])}>" if meta.get("id") else ""
-    return "```{=typst}\n#figure(" + ", ".join(args) + ")" + label + "\n```"
+    figure = "```{=typst}\n#figure(" + ", ".join(args) + ")" + label + "\n```"
+    # A chart's data, as a table beside it (reportlib.charts.Chart), unless the words place one.
+    table = meta.get("table_markdown")
+    return f"{figure}\n\n{table}" if table else figure
 
 
 def _with_table_caption(markdown: str, caption: str | None) -> str:
