@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import test_browser
 from axe_playwright_python.base import AXE_FILE_PATH
-from test_browser import require_browser
 from test_papers import REPORTS, copy_project
 
 from reportlib.build import build
@@ -22,6 +22,7 @@ from reportlib.build import build
 from packed import built_meeting
 
 pytestmark = pytest.mark.slow
+browser = test_browser.browser  # the fixture: the system's Chromium, or a skip with the reason
 WIDTHS = (1280, 320)
 #: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"]
@@ -31,17 +32,6 @@ FIXTURE_PAGES = [
     ("fixture", f"{n}.html") for n in ("index", "renders_paper", "reads_data", "greets")
 ]
 GENERIC_LINKS = {"html", "pdf", "notebook", "here", "click here", "more", "link", "in the pack"}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    path = require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
