@@ -149,16 +149,18 @@ def _draw(data: _Series, width_in: float, narrow: bool) -> Any:
     else:
         ax.set_yticks([sum(at) / k for at in bars_at], ["\n".join(lines) for lines in names])
     if data.units:
-        ax.set_xlabel("\n".join(textwrap.wrap(data.units, chars // 2)), loc="left")
+        ax.set_xlabel("\n".join(textwrap.wrap(data.units, chars)), loc="left")
+        )
     if k > 1:
         # Above the bars, one series a line in the bars' order: each bar's place in its
         # group, its pattern and its lightness, not only its hue, say which series it is.
         ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), borderaxespad=0.2)
     _fit(fig, width_in - 2 * PAD_IN)
-    if data.source:
-        left = fig.get_tightbbox().x0 / fig.get_figwidth()
+    if data.source:  # under everything drawn, the units included, from its left edge
+        box = fig.get_tightbbox()
+        left, below = box.x0 / fig.get_figwidth(), (box.y0 - 0.08) / fig.get_figheight()
         text = "\n".join(textwrap.wrap(f"Source: {data.source}", chars))
-        fig.text(left, 0, text, va="top", fontsize=style.CHART_SOURCE_PT, color=style.MUTED)
+        fig.text(left, below, text, va="top", fontsize=style.CHART_SOURCE_PT, color=style.MUTED)
     return fig
 
 
