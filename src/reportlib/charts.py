@@ -150,7 +150,6 @@ def _draw(data: _Series, width_in: float, narrow: bool) -> Any:
         ax.set_yticks([sum(at) / k for at in bars_at], ["\n".join(lines) for lines in names])
     if data.units:
         ax.set_xlabel("\n".join(textwrap.wrap(data.units, chars)), loc="left")
-        )
     if k > 1:
         # Above the bars, one series a line in the bars' order: each bar's place in its
         # group, its pattern and its lightness, not only its hue, say which series it is.
