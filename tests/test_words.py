@@ -89,6 +89,12 @@ def test_links_go_to_web_and_mail_addresses_only(tmp_path):
     assert "\\[x\\]\\(javascript\\:alert\\(1\\)\\)" in text  # printed as typed
 
 
+@pytest.mark.parametrize("vague", ["here", "Click here", "read more."])
+def test_link_text_that_says_nothing_on_its_own_is_refused(tmp_path, vague):
+    found = problems(tmp_path, FRONT + f"\nThe guide is [{vague}](https://example.org/g).\n")
+    assert f"column 14: the link text {vague!r} says nothing when read on its own" in found
+
+
 def test_figures_are_placed_where_the_words_say(tmp_path):
     found = words(
         tmp_path,

@@ -55,6 +55,10 @@ _INLINE = re.compile(
 )
 
 
+#: Link text that says nothing out of context (a screen reader lists links on their own).
+VAGUE_LINKS = {"here", "click here", "this", "this link", "link", "more", "read more", "see more"}
+
+
 @dataclass(frozen=True)
 class Names:
     """What a bare ``{name}`` may stand for: a short name, or a figure of a dataset."""
@@ -395,6 +399,14 @@ class _Body:
                     number,
                 )
                 continue
+            for link in _INLINE.finditer(line):
+                if (link.group("text") or "").strip(" .").lower() in VAGUE_LINKS:
+                    self.problem(
+                        f"column {link.start() + 1}: the link text {link.group('text')!r} says "
+                        "nothing when read on its own: name where it leads, e.g. "
+                        "[the 2020/21 business plan](https://...)",
+                        number,
+                    )
             if not SHORTCODE.fullmatch(line.strip()):
                 line = _substitute(
                     _escaped_braces(line),
