@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nbformat
 import pytest
 import test_browser
 from axe_playwright_python.base import AXE_FILE_PATH
+from test_charts import svg_width_in
 from test_papers import REPORTS, copy_project
 
+from reportlib import style
 from reportlib.build import build
 
 from packed import built_meeting
@@ -131,6 +134,22 @@ def test_charts_are_shown_at_their_drawn_size_on_a_desktop_and_a_phone(
         assert tables.first.locator("table").is_visible()
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("report", REPORTS)
+def test_each_chart_is_drawn_at_its_printed_and_its_phone_width(outputs, report):
+    # Printed at 100% of the text width: drawn at that width, its text prints at its size.
+    notebook = nbformat.read(outputs["2020-12"] / f"{report}.ipynb", as_version=4)
+    charts = [
+        (o["data"]["image/svg+xml"], o["metadata"]["reportlib"]["narrow_svg"])
+        for cell in notebook["cells"]
+        for o in cell.get("outputs", [])
+        if "narrow_svg" in o.get("metadata", {}).get("reportlib", {})
+    ]
+    assert charts, f"{report} has no chart"
+    for wide, narrow in charts:
+        assert svg_width_in(wide) == pytest.approx(style.PRINT_WIDTH_IN, rel=0.01)
+        assert svg_width_in(narrow) == pytest.approx(style.PHONE_WIDTH_IN, rel=0.01)
 
 
 CAUGHT = """<!DOCTYPE html><html lang="en"><head><title>t</title>
