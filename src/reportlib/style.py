@@ -17,8 +17,9 @@ DARK_BLUE, MID_BLUE, ORANGE = "#12436D", "#2073BC", "#F46A25"
 #: The colours of a chart's series, by how many it has. Hue alone is not enough (the
 #: palette's dark blue and dark pink are the same grey in print), so every two colours
 #: of one chart differ in lightness by at least :data:`SERIES_MIN_CONTRAST`: two series
-#: take the Analysis Function's two-colour pair, a third its mid blue, whose lightness
-#: lies between them. Each series also has its own pattern (:data:`SERIES_HATCHES`).
+#: take the Analysis Function's two-colour pair, a third the mid blue of its sequential
+#: palette, whose lightness lies between them. Each series also has its own pattern
+#: (:data:`SERIES_HATCHES`).
 SERIES_COLOURS = {1: (DARK_BLUE,), 2: (DARK_BLUE, ORANGE), 3: (DARK_BLUE, MID_BLUE, ORANGE)}
 SERIES_HATCHES = ("", "////", "...")
 MAX_SERIES = len(SERIES_COLOURS)

@@ -134,8 +134,10 @@ def one_h1(page: str) -> str:
     ``##``), and then every heading of the notebook, so that their order is kept.
     """
     title = page.find(_NOTEBOOK_START)
+    if title < 0:
+        return page
     start = page.find("</h2>", title) + len("</h2>")
-    if title < 0 or "<h1" not in page[start:]:
+    if "<h1" not in page[start:]:
         return page
     return page[:start] + _HEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}", page[start:])
 
