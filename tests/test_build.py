@@ -39,13 +39,16 @@ def test_build_writes_notebooks_manifest_and_log(project):
         "greets.html",
         "greets.ipynb",
         "greets.pdf",
+        "greets.typ.zip",
         "manifest.json",
         "reads_data.html",
         "reads_data.ipynb",
         "reads_data.pdf",
+        "reads_data.typ.zip",
         "renders_paper.html",
         "renders_paper.ipynb",
         "renders_paper.pdf",
+        "renders_paper.typ.zip",
     ]
     manifest = json.loads((out / "manifest.json").read_text())
     entry = manifest["reports"]["reads_data"]

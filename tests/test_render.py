@@ -208,6 +208,7 @@ def test_manifest_records_render_stages(paper):
         "renders_paper.ipynb",
         "renders_paper.html",
         "renders_paper.pdf",
+        "renders_paper.typ.zip",  # the PDF's Typst source, which the pack compiles
     }
     assert any("shown warning" in w for w in manifest["warnings"])
 
@@ -217,7 +218,7 @@ def test_two_builds_give_identical_bytes(paper, tmp_path):
     root = tmp_path / "again"
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("outputs"))
     again = _build(root).output_dir
-    for name in ("renders_paper.html", "renders_paper.pdf"):
+    for name in ("renders_paper.html", "renders_paper.pdf", "renders_paper.typ.zip"):
         first = hashlib.sha256((out / name).read_bytes()).hexdigest()
         second = hashlib.sha256((again / name).read_bytes()).hexdigest()
         assert first == second, name
