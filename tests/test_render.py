@@ -1,5 +1,6 @@
 """Rendering: the fixture notebook renders_paper exercises every feature once."""
 
+import base64
 import hashlib
 import io
 import json
@@ -11,6 +12,7 @@ import stat
 import nbformat
 import pypdf
 import pytest
+from PIL import Image as PIL_Image
 
 from reportlib import render
 from reportlib.build import build
@@ -241,6 +243,35 @@ def test_figure_without_alt_text_is_a_warning():
     assert document.prepare(nb).warnings == [
         "cell 4: a figure has no alt text; add '#| fig-alt: ...' saying what the chart shows"
     ]
+
+
+def test_a_pdf_ua_violation_fails_the_pdf_with_typst_s_message_and_the_cell(tmp_path):
+    image = io.BytesIO()
+    PIL_Image.new("RGB", (4, 4), "white").save(image, format="PNG")
+    png = base64.b64encode(image.getvalue()).decode("ascii")
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                outputs=[nbformat.v4.new_output("display_data", data={"image/png": png})]
+            )
+        ]
+    )
+    nb.cells[0].metadata.reportlib = {"cell": 4}
+    values = {
+        **{k: [] for k in ("summary", "recommendations", "actions", "contacts")},
+        **{"title": "T", "board": "B", "date_long": "1 May 2021", "date": "2021-05-01"},
+        **{"purpose": "", "meeting": "2021-05"},
+    }
+    path = tmp_path / "paper.pdf"
+    with pytest.raises(RenderError) as caught:
+        render.render("pdf", document.prepare(nb), values, tmp_path, path)
+    assert "Typst could not compile the paper: PDF/UA-1 error: missing alt text" in str(
+        caught.value
+    )
+    assert str(caught.value).endswith(
+        "cell 4: a figure has no alt text; add '#| fig-alt: ...' saying what the chart shows"
+    )
+    assert not path.exists()
 
 
 def test_invalid_cell_options_name_the_cell():

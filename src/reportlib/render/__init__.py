@@ -107,8 +107,17 @@ def render(
         return []
     from reportlib.render import pdf
 
-    # The paper's Typst source is kept beside it, for the agenda pack to compile again.
-    data, warnings = pdf.render(document, values, notebooks_dir, keep=kept_source(path))
+    from reportlib.exceptions import RenderError
+
+    try:
+        # The paper's Typst source is kept beside it, for the agenda pack to compile again.
+        data, warnings = pdf.render(document, values, notebooks_dir, keep=kept_source(path))
+    except RenderError as error:
+        if not document.warnings:
+            raise
+        # Typst's PDF/UA-1 check points into the Typst it was given; what the document
+        # was warned about (a figure without alt text, say) names the notebook's cell.
+        raise RenderError(f"{error}\n" + "\n".join(document.warnings)) from None
     atomic_write(path, _with_xmp(data, values, notebooks_dir))
     return warnings
 
