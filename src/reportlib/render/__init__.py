@@ -105,9 +105,8 @@ def render(
             pdf = quarto.render(for_quarto(executed), values, Path(tmp))
             atomic_write(path, _with_xmp(pdf, values, notebooks_dir))
         return []
-    from reportlib.render import pdf
-
     from reportlib.exceptions import RenderError
+    from reportlib.render import pdf
 
     try:
         # The paper's Typst source is kept beside it, for the agenda pack to compile again.
