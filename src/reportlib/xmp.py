@@ -34,13 +34,14 @@ def packet(
     title: str,
     lang: str,
     when: str,
-    tool: str,
+    creator: str,
+    producer: str,
     *,
     meeting: str,
     commit: str | None,
     pdf_ua: bool,
 ) -> bytes:
-    """A whole XMP packet: title, language, dates (``when``, ISO 8601), the tool,
+    """A whole XMP packet: title, language, dates (``when``, ISO 8601), the tools,
     :func:`description` and, if ``pdf_ua``, the PDF/UA-1 identification."""
     ua = "<pdfuaid:part>1</pdfuaid:part>" if pdf_ua else ""
     body = (
@@ -50,7 +51,7 @@ def packet(
         f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt>'
         f"</dc:title><dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag>"
         "</dc:language><dc:format>application/pdf</dc:format>"
-        f"<xmp:CreatorTool>{escape(tool)}</xmp:CreatorTool><pdf:Producer>{escape(tool)}"
+        f"<xmp:CreatorTool>{escape(creator)}</xmp:CreatorTool><pdf:Producer>{escape(producer)}"
         f"</pdf:Producer><xmp:CreateDate>{when}</xmp:CreateDate>"
         f"<xmp:ModifyDate>{when}</xmp:ModifyDate>{ua}</rdf:Description>"
     )

@@ -174,14 +174,15 @@ def _describe(config: MeetingConfig, writer: PdfWriter, *, full: bool, pdf_ua: b
     moment = dt.datetime.fromtimestamp(timestamp(meeting.date), dt.UTC)
     kind = "confidential agenda pack (not for publication)" if full else "agenda pack"
     title = f"{meeting.board}, {meeting.date_long}: {kind}"
-    tool = f"reportlib {__version__}"
+    creator = f"reportlib {__version__}"
+    producer = f"{creator} with pypdf"
     writer.add_metadata(
         {
             "/Title": title,
             "/Author": meeting.board,
             "/Subject": f"Agenda and papers for the meeting of {meeting.date_long}",
-            "/Creator": tool,
-            "/Producer": f"{tool} with pypdf",
+            "/Creator": creator,
+            "/Producer": producer,
             "/CreationDate": f"D:{moment:%Y%m%d%H%M%S}+00'00'",
             "/ModDate": f"D:{moment:%Y%m%d%H%M%S}+00'00'",
         }
@@ -195,7 +196,8 @@ def _describe(config: MeetingConfig, writer: PdfWriter, *, full: bool, pdf_ua: b
             title,
             style.LANG,
             moment.isoformat(),
-            tool,
+            creator,
+            producer,
             meeting=config.id,
             commit=commit,
             pdf_ua=pdf_ua,
