@@ -27,9 +27,8 @@ what a build writes to outputs/MEETING/:
                                 agenda with page ranges counted from the compiled papers
                                 (each entry a link), then the papers in agenda order,
                                 paged from 1, with bookmarks; a confidential item shows
-                                its 'pages:' of
-                                Document is Restricted sheets (made when PDFs are, and
-                                the params file has an 'agenda:')
+                                its 'pages:' of Document is Restricted sheets (made when
+                                PDFs are, and the params file has an 'agenda:')
   pack-draft.pdf                the pack instead, when a paper failed or was not built:
                                 never publish it; pack.pdf is left as it was
   confidential/pack-confidential.pdf
