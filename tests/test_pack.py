@@ -447,3 +447,33 @@ def test_the_pack_compiles_each_paper_from_its_kept_source(built, tmp_path, monk
         "or was changed after the build; build reads_data again",
     ):
         pack.assemble(load_meeting(project, "2020-12"), out)
+
+
+def test_links_inside_papers_keep_to_their_own_paper(config, tmp_path):
+    from reportlib.pack.merge import merge
+    from reportlib.pack.plan import Part
+    from reportlib.render import pdf
+
+    def compiled(name: str, blank_pages: int) -> bytes:
+        source = (
+            f'#set document(title: "{name}")\n#set text(lang: "en")\n= {name}\n'
+            + "#pagebreak()\n" * blank_pages
+            + "See #link(<sec>)[the section].\n#pagebreak()\n= Section <sec>\n"
+        )
+        folder = tmp_path / name
+        folder.mkdir()
+        return pdf.compile_typst(source, folder, config.params.meeting.date)
+
+    front = compiled("Front", 0)
+    parts = [
+        Part(1, "One", "report", "built", compiled("One", 0)),
+        Part(2, "Two", "report", "built", compiled("Two", 2)),
+    ]
+    joined = pypdf.PdfReader(io.BytesIO(merge(config, front, parts).pdf))
+    links = {}
+    for index, page in enumerate(joined.pages):
+        for ref in page.get("/Annots", []):
+            target = ref.get_object()["/A"]["/D"][0].get_object()
+            links[index] = joined.get_page_number(target)
+    # the same label in each: each link leads to the section of its own document
+    assert links == {0: 1, 2: 3, 6: 7}

@@ -2,7 +2,8 @@
 
 The front matter comes first, then each part. Each item gets a bookmark, with the
 paper's own headings under it; the front matter is labelled i, ii, … and the papers
-1, 2, …; the agenda's entries are pointed at their items' first pages. The parts'
+1, 2, …; the agenda's entries are pointed at their items' first pages, and links to a
+named place in a part at that part's page (two papers may use one name). The parts'
 structure trees become one, with row headers marked in the tables reportlib compiled
 (:mod:`reportlib.pdftags`), and the pack carries its own
 XMP: title, language, the meeting and commit, and the PDF/UA-1 identification when
@@ -71,6 +72,7 @@ def merge(
     front_reader = pypdf.PdfReader(io.BytesIO(front))
     pdftags.mark_row_headers(front_reader.trailer["/Root"])
     writer.append(front_reader, import_outline=False)
+    _resolve_named_links(writer, front_reader, 0)
     front_pages = len(front_reader.pages)
     sources = [(front_reader, 0)]
     not_ua = [] if xmp.declares_pdf_ua(front_reader) else ["the front matter"]
@@ -89,6 +91,7 @@ def merge(
         if not xmp.declares_pdf_ua(reader):
             not_ua.append(part.source or f"item {part.number}")
         _bookmarks(writer, reader, part, start)
+        _resolve_named_links(writer, reader, start)
     _link_agenda(writer, front_pages, parts, starts)
     tagged = pdftags.merge_structure(writer, sources)
     writer.set_page_label(0, front_pages - 1, style="/r")
@@ -128,6 +131,38 @@ def _bookmarks(writer: PdfWriter, reader: PdfReader, part: Part, start: int) -> 
         above = kept[-1][1] if kept else parent
         bookmark = writer.add_outline_item(title=title, page_number=start + page, parent=above)
         kept.append((depth, bookmark))
+
+
+def _resolve_named_links(writer: PdfWriter, reader: PdfReader, start: int) -> None:
+    """Point the part's links to named destinations at their pages, explicitly.
+
+    Names are the part's own (Typst names a destination by its label), and two papers
+    may use the same one: joined, a name would lead to whichever paper came first.
+    """
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NullObject
+
+    named = reader.named_destinations
+    for index in range(len(reader.pages)):
+        for ref in writer.pages[start + index].get("/Annots", []):
+            annotation = ref.get_object()
+            action = annotation.get("/A")
+            action = action.get_object() if action is not None else None
+            name = annotation.get("/Dest")
+            if name is None and action is not None and action.get("/S") == "/GoTo":
+                name = action.get("/D")
+            if not isinstance(name, str) or name not in named:
+                continue  # an explicit destination (kept by the join), or none
+            destination = named[name]
+            page = reader.get_destination_page_number(destination)
+            if page is None or page < 0:
+                continue
+            target = ArrayObject([writer.pages[start + page].indirect_reference])
+            target += [NameObject("/XYZ"), destination.get("/Left", NullObject())]
+            target += [destination.get("/Top", NullObject()), NullObject()]
+            annotation.pop("/Dest", None)
+            annotation[NameObject("/A")] = DictionaryObject(
+                {NameObject("/S"): NameObject("/GoTo"), NameObject("/D"): target}
+            )
 
 
 def _link_agenda(
