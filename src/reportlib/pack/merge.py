@@ -2,14 +2,14 @@
 
 The front matter comes first, then each part. Each item gets a bookmark, with the
 paper's own headings under it; the front matter is labelled i, ii, … and the papers
-1, 2, …; the agenda's entries are pointed at their items' first pages, and links to a
-named place in a part at that part's page (two papers may use one name). The parts'
-structure trees become one, with row headers marked in the tables reportlib compiled
-(:mod:`reportlib.pdftags`), and the pack carries its own
-XMP: title, language, the meeting and commit, and the PDF/UA-1 identification when
-every part is PDF/UA-1 (a supplied PDF may not be). Dates come from
-``SOURCE_DATE_EPOCH`` or the meeting date and the file identifier is a hash of the
-content, so the same parts give the same bytes.
+1, 2, …. The agenda's entries are pointed at their items' first pages, and a link to
+a named place in a part at that part's page (two papers may use one name). The
+parts' structure trees become one, with row headers marked in the tables reportlib
+compiled (:mod:`reportlib.pdftags`), and the pack carries its own XMP: title,
+language, the meeting and commit, and the PDF/UA-1 identification when every part is
+PDF/UA-1 (a supplied PDF may not be). Dates come from ``SOURCE_DATE_EPOCH`` or the
+meeting date and the file identifier is a hash of the content, so the same parts
+give the same bytes.
 """
 
 from __future__ import annotations
