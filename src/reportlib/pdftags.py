@@ -7,7 +7,7 @@ each body row (unless it spans the row, as a group heading does) becomes a ``TH`
 with scope ``Row``, and the row's other cells name it among their headers, as the
 HTML's ``<th scope="row">`` does.
 
-Every part of the pack is a tagged PDF (Typst writes them with ``pdf_tags=True``), but
+Every part of the pack is a tagged PDF (Typst writes them as PDF/UA-1), but
 joining pages with pypdf drops the structure tree, which is what a screen reader
 reads. :func:`merge_structure` rebuilds it: each part's tree becomes a ``Part`` under
 one ``Document``, pages and annotations are given new keys in one parent tree, and
