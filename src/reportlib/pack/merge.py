@@ -8,8 +8,8 @@ parts' structure trees become one, with row headers marked in the tables reportl
 compiled (:mod:`reportlib.pdftags`), and the pack carries its own XMP: title,
 language, the meeting and commit, and the PDF/UA-1 identification when every part is
 PDF/UA-1 (a supplied PDF may not be). Dates come from ``SOURCE_DATE_EPOCH`` or the
-meeting date and the file identifier is a hash of the content, so the same parts
-give the same bytes.
+meeting date and the file identifier is a hash of the parts and the metadata, so the
+same parts give the same bytes.
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ def merge(
     import pypdf
 
     writer = pypdf.PdfWriter()
+    content = hashlib.sha256(front)  # what the pack is made of: its file identifier
     front_reader = pypdf.PdfReader(io.BytesIO(front))
     pdftags.mark_row_headers(front_reader.trailer["/Root"])
     writer.append(front_reader, import_outline=False)
@@ -82,6 +83,7 @@ def merge(
     starts: dict[int, int] = {}
     for part in parts:
         data = part.full if full and part.full is not None else part.public
+        content.update(data)
         reader = pypdf.PdfReader(io.BytesIO(data))
         if _compiled_here(part, full):  # changed in the reader: the merge copies them
             pdftags.mark_row_headers(reader.trailer["/Root"])
@@ -97,11 +99,9 @@ def merge(
     writer.set_page_label(0, front_pages - 1, style="/r")
     if len(writer.pages) > front_pages:
         writer.set_page_label(front_pages, len(writer.pages) - 1, style="/D", start=1)
-    _describe(config, writer, full=full, pdf_ua=tagged and not not_ua)
-    first = io.BytesIO()
-    writer.write(first)
-    # The file identifier: a hash of the content, so that the same pack has the same bytes.
-    pdfwriter.set_file_id(writer, hashlib.sha256(first.getvalue()).digest()[:16])
+    content.update(_describe(config, writer, full=full, pdf_ua=tagged and not not_ua))
+    # The file identifier: a hash of what went in, so that the same pack has the same bytes.
+    pdfwriter.set_file_id(writer, content.digest()[:16])
     out = io.BytesIO()
     writer.write(out)
     return Merged(out.getvalue(), tagged, not_ua)
@@ -199,8 +199,11 @@ def _link_agenda(
             )
 
 
-def _describe(config: MeetingConfig, writer: PdfWriter, *, full: bool, pdf_ua: bool) -> None:
-    """Document information, XMP, language and how a viewer opens the pack."""
+def _describe(config: MeetingConfig, writer: PdfWriter, *, full: bool, pdf_ua: bool) -> bytes:
+    """Document information, XMP, language and how a viewer opens the pack.
+
+    Returns the XMP packet, which holds all of the document information too.
+    """
     from pypdf.generic import NameObject, StreamObject, TextStringObject
 
     from reportlib.render.pdf import timestamp
@@ -226,23 +229,23 @@ def _describe(config: MeetingConfig, writer: PdfWriter, *, full: bool, pdf_ua: b
     stream = StreamObject()
     stream[NameObject("/Type")] = NameObject("/Metadata")
     stream[NameObject("/Subtype")] = NameObject("/XML")
-    stream.set_data(
-        xmp.packet(
-            title,
-            style.LANG,
-            moment.isoformat(),
-            creator,
-            producer,
-            meeting=config.id,
-            commit=commit,
-            pdf_ua=pdf_ua,
-        )
+    packet = xmp.packet(
+        title,
+        style.LANG,
+        moment.isoformat(),
+        creator,
+        producer,
+        meeting=config.id,
+        commit=commit,
+        pdf_ua=pdf_ua,
     )
+    stream.set_data(packet)
     writer.root_object[NameObject("/Metadata")] = pdfwriter.add_object(writer, stream)
     writer.root_object[NameObject("/Lang")] = TextStringObject(style.LANG)
     writer.page_mode = "/UseOutlines"
     writer.create_viewer_preferences()
     writer.viewer_preferences.display_doctitle = True
+    return packet
 
 
 def _commit(config: MeetingConfig) -> str | None:
