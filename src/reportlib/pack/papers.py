@@ -65,17 +65,12 @@ def _render_from_notebook(
         document = render.prepare(executed)
         front = executed.metadata.get("reportlib", {}).get("front")
         values = render.context(config, report, front)
-        with tempfile.TemporaryDirectory(prefix="reportlib-paper-") as tmp:
-            folder = Path(tmp)
-            markdown, _ = pdf.to_markdown(document, folder, config.project.notebooks)
-            source = pdf.typst_source(markdown, values)
-            return pdf.compile_typst(
-                source, folder, config.params.meeting.date, first_page=first_page
-            )
+        data, _ = pdf.render(document, values, config.project.notebooks, first_page=first_page)
     except (ReportlibError, ValueError) as error:
         raise PackError(
             f"{report}: the paper could not be rendered for the pack: {error}"
         ) from None
+    return data
 
 
 def document_pages(config: MeetingConfig, path: Path, first_page: int) -> bytes:

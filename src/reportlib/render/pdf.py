@@ -248,17 +248,23 @@ def _first_lines(error: Exception, n: int = 6) -> str:
 
 
 def render(
-    document: Document, context: dict[str, Any], notebooks_dir: Path, keep: Path | None = None
+    document: Document,
+    context: dict[str, Any],
+    notebooks_dir: Path,
+    keep: Path | None = None,
+    first_page: int | None = None,
 ) -> tuple[bytes, list[str]]:
     """The paper as PDF bytes, and warnings about outputs the PDF cannot show.
 
-    With ``keep``, what was compiled is kept there too (see :mod:`reportlib.render.bundle`).
+    With ``keep``, what was compiled is kept there too (see :mod:`reportlib.render.bundle`);
+    ``first_page`` numbers its pages from there (see :func:`compile_folder`).
     """
     with tempfile.TemporaryDirectory(prefix="reportlib-pdf-") as tmp:
         folder = Path(tmp)
         markdown, warnings = to_markdown(document, folder, notebooks_dir)
         source = typst_source(markdown, context)
-        pdf = compile_typst(source, folder, dt.date.fromisoformat(context["date"]))
+        date = dt.date.fromisoformat(context["date"])
+        pdf = compile_typst(source, folder, date, first_page=first_page)
         if keep is not None:
             from reportlib.render import bundle
 
