@@ -62,7 +62,12 @@ def test_build_writes_notebooks_manifest_and_log(project):
     }
     assert entry["parameters"] == {"meeting": "2020-12"}
     assert set(entry["seconds"]) == {"execute", "html", "pdf"}
-    assert set(entry["outputs"]) == {"reads_data.ipynb", "reads_data.html", "reads_data.pdf"}
+    assert set(entry["outputs"]) == {
+        "reads_data.ipynb",
+        "reads_data.html",
+        "reads_data.pdf",
+        "reads_data.typ.zip",
+    }
     assert manifest["tools"]["papermill"]
     assert manifest["lock"]["sha256"] and manifest["lock"]["files"]
     assert entry["engines"]["reads_data.pdf"]["engine"] == "typst"

@@ -85,7 +85,9 @@ def mark_row_headers(catalog: DictionaryObject) -> int:
     if "/StructTreeRoot" not in catalog:
         return 0
     tree = catalog["/StructTreeRoot"].get_object()
+    names = dict(_name_tree(tree["/IDTree"])) if "/IDTree" in tree else {}
     ids: dict[str, Any] = {}
+    number = 0
     for _, element in _elements(_kids(tree)):
         if element.get("/S") != "/Table":
             continue
@@ -94,7 +96,10 @@ def mark_row_headers(catalog: DictionaryObject) -> int:
             cells = [c for c in cells if isinstance(c, DictionaryObject) and "/S" in c]
             if len(cells) < 2 or cells[0]["/S"] != "/TD":
                 continue  # a group heading across the row, or already a header
-            head, name = cells[0], f"R{len(ids)}"
+            head = cells[0]
+            while f"R{number}" in names:  # an id the PDF has already
+                number += 1
+            name, number = f"R{number}", number + 1
             head[NameObject("/S")] = NameObject("/TH")
             head[NameObject("/ID")] = TextStringObject(name)
             ids[name] = head.indirect_reference
@@ -104,7 +109,6 @@ def mark_row_headers(catalog: DictionaryObject) -> int:
                 headers = list(attributes.get("/Headers", []))
                 attributes[NameObject("/Headers")] = ArrayObject([*headers, TextStringObject(name)])
     if ids:  # the tree's index of ids, kept sorted as a name tree must be
-        names = dict(_name_tree(tree["/IDTree"])) if "/IDTree" in tree else {}
         names.update(ids)
         flat = ArrayObject()
         for name in sorted(names):
