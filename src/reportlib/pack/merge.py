@@ -245,6 +245,7 @@ def _describe(config: MeetingConfig, writer: PdfWriter, *, full: bool, pdf_ua: b
     writer.page_mode = "/UseOutlines"
     writer.create_viewer_preferences()
     writer.viewer_preferences.display_doctitle = True
+    writer.viewer_preferences.direction = "/L2R"  # as Typst writes it in each part
     return packet
 
 
