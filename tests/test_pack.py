@@ -477,3 +477,20 @@ def test_links_inside_papers_keep_to_their_own_paper(config, tmp_path):
             links[index] = joined.get_page_number(target)
     # the same label in each: each link leads to the section of its own document
     assert links == {0: 1, 2: 3, 6: 7}
+
+
+def test_every_table_header_a_cell_names_is_in_the_pack_s_id_tree(reader):
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    names = tree["/IDTree"]["/Names"]
+    ids = [str(names[i]) for i in range(0, len(names), 2)]
+    assert ids == sorted(ids), "a name tree is sorted"
+    named, scopes = set(), set()
+    for element in structure(tree["/K"][0]):
+        attributes = element.get("/A")
+        attributes = attributes if isinstance(attributes, list) else [attributes]
+        for found in (a.get_object() for a in attributes if a is not None):
+            named.update(str(h) for h in found.get("/Headers", []))
+            if element["/S"] == "/TH":
+                scopes.add(found.get("/Scope"))
+    assert named and named <= set(ids)
+    assert {"/Row", "/Column"} <= scopes, "the front matter's tables head rows and columns"
