@@ -1,6 +1,7 @@
 """Rendering: the fixture notebook renders_paper exercises every feature once."""
 
 import base64
+import datetime as dt
 import hashlib
 import io
 import json
@@ -412,3 +413,25 @@ def test_markdown_images_must_be_files_inside_notebooks(project, tmp_path, targe
         with pytest.raises(RenderError, match=r"Markdown cell 3 shows .*, which leads outside"):
             render.render(fmt, doc, {}, project.notebooks, tmp_path / f"x.{fmt}")
         assert not (tmp_path / f"x.{fmt}").exists()
+
+
+def test_maths_carries_its_tex_source_as_alt_text(tmp_path):
+    from reportlib.render import pdf
+
+    values = {
+        **{k: [] for k in ("summary", "recommendations", "actions", "contacts")},
+        **{"title": "T", "board": "B", "date_long": "1 May 2021", "date": "2021-05-01"},
+        "purpose": "",
+    }
+    markdown = 'A "share" of $\\frac{a}{b}$.\n\n$$\\sum_{i=1}^n i$$\n'
+    data = pdf.compile_typst(pdf.typst_source(markdown, values), tmp_path, dt.date(2021, 5, 1))
+    tree = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]["/StructTreeRoot"]
+    alts, stack = [], [tree]
+    while stack:
+        node = stack.pop().get_object()
+        if isinstance(node, dict):
+            if node.get("/S") == "/Formula":
+                alts.append(str(node["/Alt"]))
+            kids = node.get("/K", [])
+            stack += kids if isinstance(kids, list) else [kids]
+    assert sorted(alts) == ["\\frac{a}{b}", "\\sum_{i=1}^n i"]
