@@ -4,7 +4,8 @@
 
 Builds a copy of the project in a temporary folder, so ``outputs/`` is untouched.
 Reports: start-up (importing the build), wall time per build, each report's stages,
-and peak memory of this process and of its kernels.
+the pack's (assembled again on the built outputs), and peak memory of this process
+and of its kernels.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ def main() -> None:
 
     print(f"import reportlib.build: {import_seconds():.2f} s (fresh interpreter)")
     from reportlib.build import build
+    from reportlib.pack import assemble
+    from reportlib.params import load_meeting
     from reportlib.paths import Project
     from reportlib.progress import Progress
 
@@ -74,6 +77,13 @@ def main() -> None:
             if not result.ok:
                 print("build failed:", *[str(j.error) for j in result.failed], sep="\n  ")
                 return
+        # The pack stage alone, again on the built outputs (a build runs it after the papers).
+        config = load_meeting(Project(root), args.meeting)
+        if config.params.agenda is not None and "pdf" in (args.formats or ("pdf",)):
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                assemble(config, Project(root).output_dir(args.meeting))
+                stages.setdefault(("pack", "assemble"), []).append(time.perf_counter() - started)
     print(
         f"whole build, {args.repeat} runs: median {statistics.median(walls):.2f} s, "
         f"min {min(walls):.2f} s, max {max(walls):.2f} s"

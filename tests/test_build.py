@@ -39,13 +39,16 @@ def test_build_writes_notebooks_manifest_and_log(project):
         "greets.html",
         "greets.ipynb",
         "greets.pdf",
+        "greets.typ.zip",
         "manifest.json",
         "reads_data.html",
         "reads_data.ipynb",
         "reads_data.pdf",
+        "reads_data.typ.zip",
         "renders_paper.html",
         "renders_paper.ipynb",
         "renders_paper.pdf",
+        "renders_paper.typ.zip",
     ]
     manifest = json.loads((out / "manifest.json").read_text())
     entry = manifest["reports"]["reads_data"]
@@ -59,7 +62,12 @@ def test_build_writes_notebooks_manifest_and_log(project):
     }
     assert entry["parameters"] == {"meeting": "2020-12"}
     assert set(entry["seconds"]) == {"execute", "html", "pdf"}
-    assert set(entry["outputs"]) == {"reads_data.ipynb", "reads_data.html", "reads_data.pdf"}
+    assert set(entry["outputs"]) == {
+        "reads_data.ipynb",
+        "reads_data.html",
+        "reads_data.pdf",
+        "reads_data.typ.zip",
+    }
     assert manifest["tools"]["papermill"]
     assert manifest["lock"]["sha256"] and manifest["lock"]["files"]
     assert entry["engines"]["reads_data.pdf"]["engine"] == "typst"

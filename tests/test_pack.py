@@ -15,6 +15,7 @@ from pypdf.generic import NameObject, RectangleObject
 
 from reportlib import pack, review
 from reportlib.exceptions import ParamsError
+from reportlib.pack import papers, sheets
 from reportlib.params import load_meeting
 
 from helpers import REPO, run_cli, write_params
@@ -196,7 +197,8 @@ def test_pack_is_tagged_and_described(reader):
     tree = root["/StructTreeRoot"]
     nums = tree["/ParentTree"]["/Nums"]
     keys = {int(nums[i]) for i in range(0, len(nums), 2)}
-    assert {int(p["/StructParents"]) for p in reader.pages} <= keys
+    # (a restricted sheet after the first holds artifacts only: nothing to point at)
+    assert {int(p["/StructParents"]) for p in reader.pages if "/StructParents" in p} <= keys
     kinds, alts, stack = set(), [], [tree["/K"][0]]
     while stack:
         node = stack.pop().get_object()
@@ -318,7 +320,7 @@ def test_a_supplied_pdf_whose_pages_share_a_content_stream_gets_one_number_a_pag
     def share(writer):
         writer.pages[1][NameObject("/Contents")] = writer.pages[0].raw_get("/Contents")
 
-    stamped = pypdf.PdfReader(io.BytesIO(pack.stamp_pdf(config, two_pages(tmp_path, share), 7)))
+    stamped = pypdf.PdfReader(io.BytesIO(papers.stamp_pdf(config, two_pages(tmp_path, share), 7)))
     assert [footer(p) for p in stamped.pages] == ["7", "8"]
 
 
@@ -329,7 +331,7 @@ def test_a_supplied_pdf_is_numbered_inside_its_crop_box(config, tmp_path):
         for page in writer.pages:
             page.cropbox = RectangleObject(box)
 
-    stamped = pypdf.PdfReader(io.BytesIO(pack.stamp_pdf(config, two_pages(tmp_path, crop), 7)))
+    stamped = pypdf.PdfReader(io.BytesIO(papers.stamp_pdf(config, two_pages(tmp_path, crop), 7)))
     assert [text_at(p, box[1], box[1] + 20 * MM) for p in stamped.pages] == ["7", "8"]
 
 
@@ -338,11 +340,11 @@ def test_a_supplied_pdf_is_numbered_inside_its_crop_box(config, tmp_path):
     [("11:00", "11.00 am"), ("12:30", "12.30 pm"), ("00:15", "12.15 am"), ("18:05", "6.05 pm")],
 )
 def test_times_are_written_as_the_board_writes_them(hhmm, shown):
-    assert pack.time_12h(hhmm) == shown
+    assert sheets.time_12h(hhmm) == shown
 
 
 def test_pypdf_is_pinned_below_its_next_major_version():
-    # pack.py and pdftags.py use pypdf's private PdfWriter._ID and _add_object.
+    # reportlib.pdfwriter wraps pypdf's private PdfWriter._ID and _add_object.
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     (pin,) = [d for d in project["project"]["dependencies"] if d.startswith("pypdf")]
     major = int(pypdf.__version__.split(".")[0])
@@ -354,3 +356,141 @@ def test_build_help_explains_the_pack(tmp_path):
     assert done.returncode == 0
     for words in ("pack.pdf", "confidential/pack-confidential.pdf", "index.html", "Restricted"):
         assert words in done.stdout
+
+
+def structure(node) -> list:
+    """Every structure element under ``node``, in reading order."""
+    found, stack = [], [node]
+    while stack:
+        element = stack.pop().get_object()
+        if not isinstance(element, dict) or "/S" not in element:
+            continue
+        found.append(element)
+        kids = element.get("/K", [])
+        stack += reversed(kids) if isinstance(kids, list) else [kids]
+    return found
+
+
+def test_restricted_sheets_are_one_section_with_one_heading(reader):
+    _, ranges = agenda_ranges(reader)
+    front = agenda_ranges(reader)[0] + 1
+    first, last = ranges[2]
+    parts = reader.trailer["/Root"]["/StructTreeRoot"]["/K"][0]["/K"]
+    restricted = parts[1].get_object()  # the front matter's part, then item 2's
+    assert restricted["/S"] == "/Part"
+    headings = [e for e in structure(restricted) if e["/S"].startswith("/H")]
+    assert len(headings) == 1 and last > first, "two sheets, one heading"
+    # the later sheets show the same words, as artifacts a screen reader skips
+    later = reader.pages[front + last - 1]
+    assert "Document is Restricted" in later.extract_text() and "/StructParents" not in later
+
+
+def test_agenda_entries_link_to_their_items_first_pages(reader):
+    agenda_page, ranges = agenda_ranges(reader)
+    front = agenda_page + 1
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    nums = tree["/ParentTree"]["/Nums"]
+    parents = {int(nums[i]): nums[i + 1].get_object() for i in range(0, len(nums), 2)}
+    targets = {}
+    for ref in reader.pages[agenda_page]["/Annots"]:
+        link = ref.get_object()
+        assert link["/A"]["/S"] == "/GoTo", "no link leaves the pack"
+        page = reader.get_page_number(link["/A"]["/D"][0].get_object())
+        number = int(re.match(r"Go to item (\d+), ", link["/Contents"]).group(1))
+        targets.setdefault(number, set()).add(page)
+        assert parents[int(link["/StructParent"])]["/S"] == "/Link", "each link is tagged"
+    assert targets == {n: {front + first - 1} for n, (first, _) in ranges.items()}
+
+
+def test_pack_xmp_describes_it_and_claims_pdf_ua_only_when_every_part_is(built, reader):
+    packet = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert f'<rdf:li xml:lang="x-default">{reader.metadata.title}</rdf:li>' in packet
+    assert "<rdf:li>en-GB</rdf:li>" in packet and "<reportlib:meeting>2020-12<" in packet
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    # the supplied leaflet was not made as PDF/UA, so the pack does not say it is
+    assert "pdfuaid:part" not in packet
+    info = json.loads((built.out / "pack.json").read_text())
+    assert info["tagged"] and not info["pdf_ua"]
+    assert (
+        "the pack does not declare PDF/UA-1, because data/2020-12/supplied/leaflet.pdf does "
+        "not; ask its author for a PDF/UA (accessible) PDF"
+    ) in info["warnings"]
+
+
+def test_the_pack_compiles_each_paper_from_its_kept_source(built, tmp_path, monkeypatch):
+    from reportlib.render import pdf
+
+    project = copy_built(built, tmp_path / "project")
+    out = project.output_dir("2020-12")
+    before = (out / "pack-draft.pdf").read_bytes()
+    rendered = []
+    real = pdf.typst_source
+    monkeypatch.setattr(
+        pdf, "typst_source", lambda md, ctx: rendered.append(ctx["title"]) or real(md, ctx)
+    )
+    pack.assemble(load_meeting(project, "2020-12"), out)
+    assert rendered == ["Improvement activity of other boards"], "only the supplied Markdown"
+    assert (out / "pack-draft.pdf").read_bytes() == before
+    # A paper whose PDF came from elsewhere (Quarto) has no kept source: rendered here.
+    record = json.loads((out / "manifest.json").read_text())
+    del record["reports"]["greets"]["outputs"]["greets.typ.zip"]
+    (out / "manifest.json").write_text(json.dumps(record))
+    rendered.clear()
+    pack.assemble(load_meeting(project, "2020-12"), out)
+    assert rendered == ["Improvement activity of other boards", "A greeting"]
+    assert (out / "pack-draft.pdf").read_bytes() == before
+    # A kept source changed after the build is refused, not trusted.
+    (out / "reads_data.typ.zip").write_bytes(b"not the build's")
+    with pytest.raises(
+        pack.PackError,
+        match=r"outputs/2020-12/reads_data\.typ\.zip is missing "
+        "or was changed after the build; build reads_data again",
+    ):
+        pack.assemble(load_meeting(project, "2020-12"), out)
+
+
+def test_links_inside_papers_keep_to_their_own_paper(config, tmp_path):
+    from reportlib.pack.merge import merge
+    from reportlib.pack.plan import Part
+    from reportlib.render import pdf
+
+    def compiled(name: str, blank_pages: int) -> bytes:
+        source = (
+            f'#set document(title: "{name}")\n#set text(lang: "en")\n= {name}\n'
+            + "#pagebreak()\n" * blank_pages
+            + "See #link(<sec>)[the section].\n#pagebreak()\n= Section <sec>\n"
+        )
+        folder = tmp_path / name
+        folder.mkdir()
+        return pdf.compile_typst(source, folder, config.params.meeting.date)
+
+    front = compiled("Front", 0)
+    parts = [
+        Part(1, "One", "report", "built", compiled("One", 0)),
+        Part(2, "Two", "report", "built", compiled("Two", 2)),
+    ]
+    joined = pypdf.PdfReader(io.BytesIO(merge(config, front, parts).pdf))
+    links = {}
+    for index, page in enumerate(joined.pages):
+        for ref in page.get("/Annots", []):
+            target = ref.get_object()["/A"]["/D"][0].get_object()
+            links[index] = joined.get_page_number(target)
+    # the same label in each: each link leads to the section of its own document
+    assert links == {0: 1, 2: 3, 6: 7}
+
+
+def test_every_table_header_a_cell_names_is_in_the_pack_s_id_tree(reader):
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    names = tree["/IDTree"]["/Names"]
+    ids = [str(names[i]) for i in range(0, len(names), 2)]
+    assert ids == sorted(ids), "a name tree is sorted"
+    named, scopes = set(), set()
+    for element in structure(tree["/K"][0]):
+        attributes = element.get("/A")
+        attributes = attributes if isinstance(attributes, list) else [attributes]
+        for found in (a.get_object() for a in attributes if a is not None):
+            named.update(str(h) for h in found.get("/Headers", []))
+            if element["/S"] == "/TH":
+                scopes.add(found.get("/Scope"))
+    assert named and named <= set(ids)
+    assert {"/Row", "/Column"} <= scopes, "the front matter's tables head rows and columns"

@@ -341,3 +341,33 @@ def test_no_notebook_names_a_month_a_year_or_a_round(report):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 found += [m.group(0) for m in DATED.finditer(node.value)]
     assert not found, f"notebooks/{report}.ipynb: {found}"
+
+
+def test_every_pdf_of_the_meeting_is_pdf_ua_1(built):
+    out = built.output_dir("2020-12")
+    pdfs = sorted(out.glob("*.pdf"))
+    assert {p.name for p in pdfs} == {f"{r}.pdf" for r in REPORTS} | {"pack.pdf"}
+    for path in pdfs:
+        reader = PdfReader(path)
+        root = reader.trailer["/Root"]
+        packet = root["/Metadata"].get_object().get_data().decode("utf-8")
+        assert re.search(r"<pdfuaid:part>1</pdfuaid:part>", packet), path.name
+        assert f'<rdf:li xml:lang="x-default">{reader.metadata.title}</rdf:li>' in packet
+        assert "<reportlib:meeting>2020-12</reportlib:meeting>" in packet, path.name
+        assert root["/ViewerPreferences"]["/DisplayDocTitle"].value is True, path.name
+        assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "en-GB", path.name
+        assert len(root["/StructTreeRoot"]["/K"]) > 0, path.name
+    # Row headers: the budget's tables head each row with its first cell.
+    budget = PdfReader(out / "budget.pdf").trailer["/Root"]["/StructTreeRoot"]
+    scopes, stack = [], [budget["/K"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            stack += node
+        elif isinstance(node, dict) and "/S" in node:
+            if node["/S"] == "/TH":
+                attrs = node["/A"] if isinstance(node["/A"], list) else [node["/A"]]
+                scopes += [a.get_object().get("/Scope") for a in attrs]
+            stack.append(node.get("/K", []))
+    assert "/Row" in scopes and "/Column" in scopes

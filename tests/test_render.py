@@ -1,5 +1,7 @@
 """Rendering: the fixture notebook renders_paper exercises every feature once."""
 
+import base64
+import datetime as dt
 import hashlib
 import io
 import json
@@ -11,6 +13,7 @@ import stat
 import nbformat
 import pypdf
 import pytest
+from PIL import Image as PIL_Image
 
 from reportlib import render
 from reportlib.build import build
@@ -244,6 +247,7 @@ def test_manifest_records_render_stages(paper):
         "renders_paper.ipynb",
         "renders_paper.html",
         "renders_paper.pdf",
+        "renders_paper.typ.zip",  # the PDF's Typst source, which the pack compiles
     }
     assert any("shown warning" in w for w in manifest["warnings"])
 
@@ -253,7 +257,7 @@ def test_two_builds_give_identical_bytes(paper, tmp_path):
     root = tmp_path / "again"
     shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("outputs"))
     again = _build(root).output_dir
-    for name in ("renders_paper.html", "renders_paper.pdf"):
+    for name in ("renders_paper.html", "renders_paper.pdf", "renders_paper.typ.zip"):
         first = hashlib.sha256((out / name).read_bytes()).hexdigest()
         second = hashlib.sha256((again / name).read_bytes()).hexdigest()
         assert first == second, name
@@ -276,6 +280,35 @@ def test_figure_without_alt_text_is_a_warning():
     assert document.prepare(nb).warnings == [
         "cell 4: a figure has no alt text; add '#| fig-alt: ...' saying what the chart shows"
     ]
+
+
+def test_a_pdf_ua_violation_fails_the_pdf_with_typst_s_message_and_the_cell(tmp_path):
+    image = io.BytesIO()
+    PIL_Image.new("RGB", (4, 4), "white").save(image, format="PNG")
+    png = base64.b64encode(image.getvalue()).decode("ascii")
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                outputs=[nbformat.v4.new_output("display_data", data={"image/png": png})]
+            )
+        ]
+    )
+    nb.cells[0].metadata.reportlib = {"cell": 4}
+    values = {
+        **{k: [] for k in ("summary", "recommendations", "actions", "contacts")},
+        **{"title": "T", "board": "B", "date_long": "1 May 2021", "date": "2021-05-01"},
+        **{"purpose": "", "meeting": "2021-05"},
+    }
+    path = tmp_path / "paper.pdf"
+    with pytest.raises(RenderError) as caught:
+        render.render("pdf", document.prepare(nb), values, tmp_path, path)
+    assert "Typst could not compile the paper: PDF/UA-1 error: missing alt text" in str(
+        caught.value
+    )
+    assert str(caught.value).endswith(
+        "cell 4: a figure has no alt text; add '#| fig-alt: ...' saying what the chart shows"
+    )
+    assert not path.exists()
 
 
 def test_invalid_cell_options_name_the_cell():
@@ -416,3 +449,25 @@ def test_markdown_images_must_be_files_inside_notebooks(project, tmp_path, targe
         with pytest.raises(RenderError, match=r"Markdown cell 3 shows .*, which leads outside"):
             render.render(fmt, doc, {}, project.notebooks, tmp_path / f"x.{fmt}")
         assert not (tmp_path / f"x.{fmt}").exists()
+
+
+def test_maths_carries_its_tex_source_as_alt_text(tmp_path):
+    from reportlib.render import pdf
+
+    values = {
+        **{k: [] for k in ("summary", "recommendations", "actions", "contacts")},
+        **{"title": "T", "board": "B", "date_long": "1 May 2021", "date": "2021-05-01"},
+        "purpose": "",
+    }
+    markdown = 'A "share" of $\\frac{a}{b}$.\n\n$$\\sum_{i=1}^n i$$\n'
+    data = pdf.compile_typst(pdf.typst_source(markdown, values), tmp_path, dt.date(2021, 5, 1))
+    tree = pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]["/StructTreeRoot"]
+    alts, stack = [], [tree]
+    while stack:
+        node = stack.pop().get_object()
+        if isinstance(node, dict):
+            if node.get("/S") == "/Formula":
+                alts.append(str(node["/Alt"]))
+            kids = node.get("/K", [])
+            stack += kids if isinstance(kids, list) else [kids]
+    assert sorted(alts) == ["\\frac{a}{b}", "\\sum_{i=1}^n i"]

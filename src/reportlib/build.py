@@ -341,6 +341,9 @@ def _run_stages(
                     executed=job.executed.notebook,
                 )
                 job.staged[path.name] = path
+                source = render.kept_source(path)
+                if source.is_file():  # the PDF's Typst source, which the pack compiles
+                    job.staged[source.name] = source
             except ReportlibError as error:
                 stage["failed"] = True
                 job.error = Failure(fmt, f"{job.name}: {shown}, {fmt.upper()}: {error}")

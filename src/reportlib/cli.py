@@ -19,15 +19,16 @@ EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
 BUILD_EPILOG = """\
 what a build writes to outputs/MEETING/:
-  <report>.ipynb, .html, .pdf   each report: executed notebook and its paper
+  <report>.ipynb, .html, .pdf   each report: executed notebook and its paper (PDF/UA-1)
+  <report>.typ.zip              the PDF's Typst source, which the pack compiles again
   <report>.failed.ipynb         only after a failure, with the failing cell marked
   manifest.json, build.log      what was built from what, and the build's log
   pack.pdf                      the public agenda pack: cover, notices, membership, the
-                                agenda with page ranges counted from the rendered papers,
-                                then the papers in agenda order, paged from 1, with
-                                bookmarks; a confidential item shows its 'pages:' of
-                                Document is Restricted sheets (made when PDFs are, and
-                                the params file has an 'agenda:')
+                                agenda with page ranges counted from the compiled papers
+                                (each entry a link), then the papers in agenda order,
+                                paged from 1, with bookmarks; a confidential item shows
+                                its 'pages:' of Document is Restricted sheets (made when
+                                PDFs are, and the params file has an 'agenda:')
   pack-draft.pdf                the pack instead, when a paper failed or was not built:
                                 never publish it; pack.pdf is left as it was
   confidential/pack-confidential.pdf

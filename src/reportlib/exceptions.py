@@ -93,5 +93,9 @@ class RenderError(ReportlibError):
     """An executed notebook could not be turned into HTML or PDF."""
 
 
+class PackError(ReportlibError):
+    """The agenda pack could not be assembled."""
+
+
 class BuildLockedError(ReportlibError):
     """Another build of the same meeting holds the lock."""

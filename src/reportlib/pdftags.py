@@ -1,6 +1,13 @@
-"""Keeping the tags when PDFs are joined: one structure tree for the whole pack.
+"""The structure tree of reportlib's PDFs: row headers, and one tree for the whole pack.
 
-Every part of the pack is a tagged PDF (Typst writes them with ``pdf_tags=True``), but
+Typst tags a table's header row as column headers (``TH``, scope ``Column``) but has
+no way, without an experimental feature, to say that a column heads its rows.
+:func:`mark_row_headers` does it after the compile: in every table the first cell of
+each body row (unless it spans the row, as a group heading does) becomes a ``TH``
+with scope ``Row``, and the row's other cells name it among their headers, as the
+HTML's ``<th scope="row">`` does.
+
+Every part of the pack is a tagged PDF (Typst writes them as PDF/UA-1), but
 joining pages with pypdf drops the structure tree, which is what a screen reader
 reads. :func:`merge_structure` rebuilds it: each part's tree becomes a ``Part`` under
 one ``Document``, pages and annotations are given new keys in one parent tree, and
@@ -24,6 +31,8 @@ from pypdf.generic import (
     NumberObject,
     TextStringObject,
 )
+
+from reportlib import pdfwriter
 
 
 def is_tagged(reader: PdfReader) -> bool:
@@ -67,6 +76,86 @@ def _elements(top: Sequence[IndirectObject]) -> Iterator[tuple[Any, DictionaryOb
         stack.extend(k for k in _kids(element) if not isinstance(k, NumberObject | int))
 
 
+def mark_row_headers(catalog: DictionaryObject) -> int:
+    """Make the first cell of each table body row a row header (see above).
+
+    ``catalog`` is a PDF's document catalog, a reader's or a writer's: its objects are
+    changed in place. Returns how many cells became row headers.
+    """
+    if "/StructTreeRoot" not in catalog:
+        return 0
+    tree = catalog["/StructTreeRoot"].get_object()
+    names = dict(_name_tree(tree["/IDTree"])) if "/IDTree" in tree else {}
+    ids: dict[str, Any] = {}
+    number = 0
+    for _, element in _elements(_kids(tree)):
+        if element.get("/S") != "/Table":
+            continue
+        for row in _body_rows(element):
+            cells = [c.get_object() for c in _kids(row) if isinstance(c, IndirectObject)]
+            cells = [c for c in cells if isinstance(c, DictionaryObject) and "/S" in c]
+            if len(cells) < 2 or cells[0]["/S"] != "/TD":
+                continue  # a group heading across the row, or already a header
+            head = cells[0]
+            while f"R{number}" in names:  # an id the PDF has already
+                number += 1
+            name, number = f"R{number}", number + 1
+            head[NameObject("/S")] = NameObject("/TH")
+            head[NameObject("/ID")] = TextStringObject(name)
+            ids[name] = head.indirect_reference
+            _table_attributes(head)[NameObject("/Scope")] = NameObject("/Row")
+            for cell in cells[1:]:
+                attributes = _table_attributes(cell)
+                headers = list(attributes.get("/Headers", []))
+                attributes[NameObject("/Headers")] = ArrayObject([*headers, TextStringObject(name)])
+    if ids:  # the tree's index of ids, kept sorted as a name tree must be
+        names.update(ids)
+        flat = ArrayObject()
+        for name in sorted(names):
+            flat += [TextStringObject(name), names[name]]
+        tree[NameObject("/IDTree")] = DictionaryObject({NameObject("/Names"): flat})
+    return len(ids)
+
+
+def _body_rows(table: DictionaryObject) -> Iterator[DictionaryObject]:
+    """The rows of a table that are not in its header (``THead``)."""
+    for kid in _kids(table):
+        element = kid.get_object()
+        if not isinstance(element, DictionaryObject):
+            continue
+        if element.get("/S") == "/TR":
+            yield element
+        elif element.get("/S") in ("/TBody", "/TFoot"):
+            yield from (r.get_object() for r in _kids(element) if r.get_object().get("/S") == "/TR")
+
+
+def _table_attributes(cell: DictionaryObject) -> DictionaryObject:
+    """The cell's attribute dictionary owned by ``/Table`` (added if it has none)."""
+    for attributes in _attribute_dicts(cell):
+        if attributes.get("/O") == "/Table":
+            return attributes
+    found = DictionaryObject({NameObject("/O"): NameObject("/Table")})
+    existing = cell.get("/A")
+    if existing is None:
+        cell[NameObject("/A")] = found
+    elif isinstance(existing.get_object(), ArrayObject):
+        existing.get_object().append(found)
+    else:
+        cell[NameObject("/A")] = ArrayObject([existing, found])
+    return found
+
+
+def _name_tree(node: Any) -> Iterator[tuple[str, Any]]:
+    """A PDF name tree (``/Names`` and ``/Kids``) as (name, raw value) pairs."""
+    stack = [node]
+    while stack:
+        current = stack.pop().get_object()
+        names = current.get("/Names", [])
+        for i in range(0, len(names) - 1, 2):
+            yield str(names[i]), names[i + 1]
+        stack.extend(current.get("/Kids", []))
+
+
 def merge_structure(writer: PdfWriter, sources: Sequence[tuple[PdfReader, int]]) -> bool:
     """Give ``writer`` one structure tree made of the trees of ``sources``.
 
@@ -77,7 +166,7 @@ def merge_structure(writer: PdfWriter, sources: Sequence[tuple[PdfReader, int]])
     if not sources or not all(is_tagged(reader) for reader, _ in sources):
         return False
     tree = DictionaryObject({NameObject("/Type"): NameObject("/StructTreeRoot")})
-    tree_ref = writer._add_object(tree)
+    tree_ref = pdfwriter.add_object(writer, tree)
     document = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/StructElem"),
@@ -86,7 +175,7 @@ def merge_structure(writer: PdfWriter, sources: Sequence[tuple[PdfReader, int]])
             NameObject("/K"): ArrayObject(),
         }
     )
-    document_ref = writer._add_object(document)
+    document_ref = pdfwriter.add_object(writer, document)
     tree[NameObject("/K")] = ArrayObject([document_ref])
     role_map = DictionaryObject()
     nums = ArrayObject()
@@ -135,8 +224,8 @@ def merge_structure(writer: PdfWriter, sources: Sequence[tuple[PdfReader, int]])
             child = kid.get_object() if isinstance(kid, IndirectObject) else kid
             if isinstance(child, DictionaryObject) and "/S" in child:
                 child[NameObject("/P")] = parent
-    tree[NameObject("/ParentTree")] = writer._add_object(
-        DictionaryObject({NameObject("/Nums"): nums})
+    tree[NameObject("/ParentTree")] = pdfwriter.add_object(
+        writer, DictionaryObject({NameObject("/Nums"): nums})
     )
     tree[NameObject("/ParentTreeNextKey")] = NumberObject(key)
     if role_map:

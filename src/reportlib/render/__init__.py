@@ -84,7 +84,8 @@ def render(
     """Write ``document`` as ``fmt`` to ``path``; return warnings about what it left out.
 
     ``engine`` (``typst`` or ``quarto``, see :func:`pdf_engine`) picks the PDF route;
-    Quarto renders the ``executed`` notebook itself.
+    Quarto renders the ``executed`` notebook itself. The Typst route also writes the
+    paper's Typst source beside ``path`` (:func:`kept_source`).
     """
     from reportlib.render.document import check_images
 
@@ -104,15 +105,44 @@ def render(
             pdf = quarto.render(for_quarto(executed), values, Path(tmp))
             atomic_write(path, _with_xmp(pdf, values, notebooks_dir))
         return []
+    from reportlib.exceptions import RenderError
     from reportlib.render import pdf
 
-    data, warnings = pdf.render(document, values, notebooks_dir)
+    try:
+        # The paper's Typst source is kept beside it, for the agenda pack to compile again.
+        data, warnings = pdf.render(document, values, notebooks_dir, keep=kept_source(path))
+    except RenderError as error:
+        if not document.warnings:
+            raise
+        # Typst's PDF/UA-1 check points into the Typst it was given; what the document
+        # was warned about (a figure without alt text, say) names the notebook's cell.
+        raise RenderError(f"{error}\n" + "\n".join(document.warnings)) from None
     atomic_write(path, _with_xmp(data, values, notebooks_dir))
     return warnings
 
 
-def _with_xmp(data: bytes, values: dict[str, Any], notebooks_dir: Path) -> bytes:
-    """The PDF with the meeting and the commit in its XMP (see :mod:`reportlib.xmp`)."""
-    from reportlib import manifest, xmp
+def kept_source(path: Path) -> Path:
+    """Where :func:`render` keeps the Typst source of the PDF it writes at ``path``."""
+    from reportlib.render import bundle
 
-    return xmp.embed(data, values["meeting"], manifest.git_state(notebooks_dir.parent)["commit"])
+    return bundle.path_for(path)
+
+
+def _with_xmp(data: bytes, values: dict[str, Any], notebooks_dir: Path) -> bytes:
+    """The PDF with the meeting and the commit in its XMP (see :mod:`reportlib.xmp`).
+
+    In the same incremental update, table row headers are marked
+    (:func:`reportlib.pdftags.mark_row_headers`): one pass over the compiled file.
+    """
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from reportlib import manifest, pdftags, xmp
+
+    writer = PdfWriter(PdfReader(io.BytesIO(data)), incremental=True)
+    pdftags.mark_row_headers(writer.root_object)
+    xmp.describe(writer, values["meeting"], manifest.git_state(notebooks_dir.parent)["commit"])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -24,6 +24,8 @@ from reportlib.exceptions import RenderError
 from reportlib.render.document import IMAGE_TYPES, Document, local_image
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "typst"
+HOUSE, MAIN = "house.typ", "paper.typ"  # the shared base, and the document compiled
+PDF_STANDARD = "ua-1"  # every PDF reportlib compiles is PDF/UA-1
 EXTENSIONS = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpg"}
 _MD_IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)(\))")
 _LABEL = re.compile(r"[^A-Za-z0-9_:.-]")
@@ -164,8 +166,7 @@ def template_variables(context: dict[str, Any]) -> dict[str, Any]:
         "month": date.month,
         "day": date.day,
         "author": context["board"].replace('"', "'"),
-        # the pack's page number of the paper's first page (see reportlib.pack)
-        **({"first-page": int(context["first_page"])} if context.get("first_page") else {}),
+        "lang": style.LANG,
         **{f"style-{k}": v for k, v in style.typst_variables().items()},
     }
 
@@ -196,23 +197,50 @@ def typst_source(markdown: str, context: dict[str, Any]) -> str:
     return source.replace("align(center)[#table(", "[#table(")
 
 
-def compile_typst(source: str, folder: Path, date: dt.date) -> bytes:
-    """Compile Typst ``source`` whose images are in ``folder``: A4, tagged, reproducible."""
+def compile_typst(
+    source: str,
+    folder: Path,
+    date: dt.date,
+    *,
+    first_page: int | None = None,
+    what: str = "the paper",
+) -> bytes:
+    """Compile Typst ``source`` whose images are in ``folder``, on the house base.
+
+    ``source`` and the house base (``house.typ``) are written into ``folder`` first;
+    see :func:`compile_folder` for the rest.
+    """
+    shutil.copyfile(TEMPLATES / HOUSE, folder / HOUSE)
+    (folder / MAIN).write_text(source, encoding="utf-8")
+    return compile_folder(folder, date, first_page=first_page, what=what)
+
+
+def compile_folder(
+    folder: Path, date: dt.date, *, first_page: int | None = None, what: str = "the paper"
+) -> bytes:
+    """Compile ``folder``'s ``paper.typ``: A4, PDF/UA-1, reproducible.
+
+    ``first_page`` is the number of its first page (the agenda pack's page numbers).
+    Typst checks PDF/UA-1 as it compiles, so a document that breaks it (an image
+    without alt text, say) is refused with Typst's message. Table row headers are
+    marked afterwards, where the PDF is next written (see
+    :func:`reportlib.pdftags.mark_row_headers`).
+    """
     import typst
 
-    main = folder / "paper.typ"
-    main.write_text(source, encoding="utf-8")
+    inputs = {"first-page": str(first_page)} if first_page is not None else {}
     try:
         return typst.compile(
-            str(main),
+            str(folder / MAIN),
             root=str(folder),
             font_paths=[str(style.font_dir())],
             ignore_system_fonts=True,
             timestamp=timestamp(date),
-            pdf_tags=True,
+            sys_inputs=inputs,
+            pdf_standards=[PDF_STANDARD],
         )
     except (RuntimeError, ValueError, typst.TypstError) as error:
-        raise RenderError(f"Typst could not compile the paper: {_first_lines(error)}") from None
+        raise RenderError(f"Typst could not compile {what}: {_first_lines(error)}") from None
 
 
 def _first_lines(error: Exception, n: int = 6) -> str:
@@ -223,12 +251,25 @@ def _first_lines(error: Exception, n: int = 6) -> str:
 
 
 def render(
-    document: Document, context: dict[str, Any], notebooks_dir: Path
+    document: Document,
+    context: dict[str, Any],
+    notebooks_dir: Path,
+    keep: Path | None = None,
+    first_page: int | None = None,
 ) -> tuple[bytes, list[str]]:
-    """The paper as PDF bytes, and warnings about outputs the PDF cannot show."""
+    """The paper as PDF bytes, and warnings about outputs the PDF cannot show.
+
+    With ``keep``, what was compiled is kept there too (see :mod:`reportlib.render.bundle`);
+    ``first_page`` numbers its pages from there (see :func:`compile_folder`).
+    """
     with tempfile.TemporaryDirectory(prefix="reportlib-pdf-") as tmp:
         folder = Path(tmp)
         markdown, warnings = to_markdown(document, folder, notebooks_dir)
         source = typst_source(markdown, context)
-        pdf = compile_typst(source, folder, dt.date.fromisoformat(context["date"]))
+        date = dt.date.fromisoformat(context["date"])
+        pdf = compile_typst(source, folder, date, first_page=first_page)
+        if keep is not None:
+            from reportlib.render import bundle
+
+            bundle.write(folder, keep)
     return pdf, warnings

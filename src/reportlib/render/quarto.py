@@ -17,7 +17,7 @@ import nbformat
 import yaml
 
 from reportlib.exceptions import RenderError
-from reportlib.render.pdf import TEMPLATES, front_metadata, template_variables
+from reportlib.render.pdf import HOUSE, TEMPLATES, front_metadata, template_variables
 
 TIMEOUT = 600
 
@@ -67,6 +67,7 @@ def render(executed: Any, context: dict[str, Any], folder: Path) -> bytes:
             "install Quarto, or build with --engine typst"
         )
     notebook = folder / "paper.ipynb"
+    shutil.copyfile(TEMPLATES / HOUSE, folder / HOUSE)  # the template's house base
     nbformat.write(executed, notebook)
     meta = folder / "paper-metadata.yml"
     meta.write_text(yaml.safe_dump(metadata(context), allow_unicode=True), encoding="utf-8")

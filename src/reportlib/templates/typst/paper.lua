@@ -33,3 +33,16 @@ function Pandoc(doc)
   doc.blocks = blocks
   return doc
 end
+
+-- 3. Maths carries its TeX source as alt text: PDF/UA-1 (which Typst checks) requires
+--    alt text on every equation, and the source is what a screen reader can speak.
+local function typst_string(text)
+  return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("\n", " ") .. '"'
+end
+
+function Math(el)
+  local written = pandoc.write(pandoc.Pandoc({ pandoc.Plain({ el }) }), "typst")
+  local block = el.mathtype == "DisplayMath" and "true" or "false"
+  return pandoc.RawInline("typst", "#math.equation(block: " .. block .. ", alt: "
+    .. typst_string(el.text) .. ", " .. written:gsub("%s+$", "") .. ".body)")
+end
