@@ -97,6 +97,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="reports to run side by side (default: one per core)",
     )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 1) when any warning is not accepted in data/MEETING/accept.yaml (for CI)",
+    )
 
     commands.add_parser("list", help="list the meetings and their reports")
 
@@ -117,6 +122,18 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also serve confidential/ (the full pack); by default it is never served",
     )
+
+    p = commands.add_parser(
+        "publish",
+        help="sign off the last build: write outputs/MEETING/published/ with signoff.json",
+        description="Copy the public pack and every paper's PDF and HTML into "
+        "outputs/MEETING/published/ with signoff.json (the commit, a hash of every file, "
+        "the accepted warnings and who signed off). Refuses, saying why, unless every paper "
+        "was built, every warning is accepted, nothing changed since the build and the "
+        "meeting's inputs are committed. Never publishes anything from confidential/.",
+    )
+    p.add_argument("meeting", metavar="MEETING")
+    p.add_argument("--by", default="", metavar="NAME", help="who signs the papers off (required)")
 
     p = commands.add_parser(
         "check", help="validate a meeting's parameters, data and words; run nothing"
@@ -149,6 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(project, args.meeting)
         if args.command == "review":
             return _review(project, args)
+        if args.command == "publish":
+            return _publish(project, args)
         return _build(project, args)
     except ReportlibError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -262,8 +281,50 @@ def _build(project, args: argparse.Namespace) -> int:
                     f"    the failed notebook, with the cell marked: {os.path.relpath(kept)}",
                     file=sys.stderr,
                 )
+    if result.verdict is not None:
+        print(_next_step(result), file=sys.stderr)
+    if result.failed:
         return EXIT_FAILED
-    print(f"built {len(result.jobs)} reports in {where}/", file=sys.stderr)
+    if args.strict and result.verdict is not None and result.verdict.unaccepted:
+        print(
+            f"--strict: {len(result.verdict.unaccepted)} warning(s) not accepted in "
+            f"data/{args.meeting}/accept.yaml:",
+            file=sys.stderr,
+        )
+        for warning in result.verdict.unaccepted:
+            print(f"  [{warning.id}] {warning.message}", file=sys.stderr)
+        return EXIT_FAILED
+    return 0
+
+
+def _next_step(result) -> str:
+    """The build's last line: what came of it and what to do next."""
+    meeting, verdict = result.meeting, result.verdict
+    done = [f"{len(result.jobs) - len(result.failed)} built"]
+    if result.failed:
+        done.append(f"{len(result.failed)} failed")
+    count = len(verdict.warnings)
+    done.append(f"{count} warning{'' if count == 1 else 's'} ({len(verdict.accepted)} accepted)")
+    if result.failed:
+        step = f"fix: see the failures above, then make report MEETING={meeting}"
+    elif verdict.unaccepted:
+        step = f"review: make review MEETING={meeting}"
+    else:
+        step = f'review, then publish: make publish MEETING={meeting} BY="Your Name"'
+    return f"{', '.join(done)} \u2192 {step}"
+
+
+def _publish(project, args: argparse.Namespace) -> int:
+    from reportlib import publish
+    from reportlib.params import load_meeting
+
+    config = load_meeting(project, args.meeting)
+    made = publish.publish(config, project.output_dir(args.meeting), args.by)
+    print(
+        f"published meeting {args.meeting}, signed off by {made.signoff['signed_off_by']}: "
+        f"{len(made.signoff['files'])} files and {publish.SIGNOFF} in "
+        f"{os.path.relpath(made.folder)}/"
+    )
     return 0
 
 
