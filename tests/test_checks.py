@@ -28,7 +28,11 @@ def test_a_warning_id_names_the_check_not_its_figures():
     checks.compare("Councils served", ("a", 47), ("b", 45), tolerance=0, key="councils")
     checks.compare("Councils served", ("a", 48), ("b", 45), tolerance=0, key="councils")
     found = record.snapshot()
-    ids = [i for w, i in zip(found["warnings"], found["warning_ids"], strict=True) if "Councils served" in w]
+    ids = [
+        i
+        for w, i in zip(found["warnings"], found["warning_ids"], strict=True)
+        if "Councils served" in w
+    ]
     assert ids == ["check-councils", "check-councils"]
 
 
@@ -54,7 +58,9 @@ def test_a_total_differing_within_the_tolerance_is_still_a_warning_and_a_footnot
 def test_a_total_beyond_the_tolerance_is_noted_under_both_tables():
     found = checks.total("Expenditure", ("by theme", 63608), ("by group", 63606), tolerance=1)
     assert found is not None and not found.rounding
-    assert found.footnote == "The breakdown sums to 63,608, but by group is 63,606: a difference of 2."
+    assert (
+        found.footnote == "The breakdown sums to 63,608, but by group is 63,606: a difference of 2."
+    )
     assert found.swapped().footnote == (
         "The breakdown sums to 63,606, but by theme is 63,608: a difference of 2."
     )

@@ -215,14 +215,15 @@ def test_the_four_facts_two_papers_state_differently_are_warned_of(built):
         "same-fact/covid_report_use",
         "same-fact/brps_days",
     ]
-    assert "item 3 (mou_update) states 36 councils and 41 councils" in warnings[
-        "same-fact/rps_councils"
-    ]
+    assert (
+        "item 3 (mou_update) states 36 councils and 41 councils"
+        in warnings["same-fact/rps_councils"]
+    )
     assert "item 5 (rps_stocktake) states 47" in warnings["same-fact/rps_councils"]
     assert "over 200,000 page views per month" in warnings["same-fact/lgi_monthly_use"]
-    assert "item 7 (lg_inform) states 154,000 hits per month" in warnings[
-        "same-fact/lgi_monthly_use"
-    ]
+    assert (
+        "item 7 (lg_inform) states 154,000 hits per month" in warnings["same-fact/lgi_monthly_use"]
+    )
     assert "over 600,000 downloads" in warnings["same-fact/covid_report_use"]
     assert "700,000 accesses" in warnings["same-fact/covid_report_use"]
     assert "states 2 days and 3 days" in warnings["same-fact/brps_days"]

@@ -28,7 +28,7 @@ from typing import Any
 
 import psutil
 
-from reportlib import accept, freshness, manifest, narrative, render, samefacts
+from reportlib import accept, changes, freshness, manifest, narrative, render, samefacts
 from reportlib.buildwarnings import BuildWarning, of_pack, text_key
 from reportlib.data import check_meeting_data
 from reportlib.exceptions import DataError, ParamsError, Problem, ReportlibError
@@ -457,6 +457,8 @@ def _publish(job: Job, out_dir: Path) -> dict[str, Any]:
     }
     if job.error is not None:
         entry["error"] = job.error.to_json()
+    elif job.executed is not None:
+        changes.remember(out_dir, job.name, entry["built"], job.executed.notebook)
     return entry
 
 

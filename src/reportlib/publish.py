@@ -27,6 +27,7 @@ from reportlib.files import build_lock
 from reportlib.params import MeetingConfig
 
 FOLDER, SIGNOFF = "published", "signoff.json"
+UNACCEPTED = "warning not accepted"  # how a refusal for a warning begins
 
 
 class PublishRefused(ReportlibError):
@@ -129,7 +130,7 @@ def refusals(config: MeetingConfig, out_dir: Path) -> list[str]:
         )
     verdict = accept.of_build(config, out_dir)
     for warning in verdict.unaccepted:
-        reasons.append(f"warning not accepted [{warning.id}]: {warning.message}")
+        reasons.append(f"{UNACCEPTED} [{warning.id}]: {warning.message}")
     return reasons
 
 
