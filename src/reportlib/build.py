@@ -76,6 +76,7 @@ class BuildResult:
     jobs: list[Job]
     interrupted: bool = False
     verdict: accept.Verdict | None = None  # the meeting's warnings after this build
+    reviewed: bool = True  # whether the meeting has a review page (it has an agenda)
 
     @property
     def failed(self) -> list[Job]:
@@ -217,7 +218,9 @@ def build(
                     warn(progress, accepted, found)
         finally:
             progress.close_log()
-    return BuildResult(meeting, out_dir, work, interrupted, verdict)
+    return BuildResult(
+        meeting, out_dir, work, interrupted, verdict, config.params.agenda is not None
+    )
 
 
 def warn(progress: Progress, accepted: frozenset[str], found: BuildWarning) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 
 from nbformat import NotebookNode
 
+from reportlib import cellopts
 from reportlib.files import atomic_write
 from reportlib.formats import kind, with_units
 
@@ -65,6 +66,13 @@ def _table(block: str, caption: str, figures: dict[str, str]) -> None:
             figures[f"{caption}: {row[0]}, {column}"] = cell
 
 
+def _caption(source: str) -> str:
+    try:
+        return str(cellopts.parse(source).get("tbl-cap") or "Table")
+    except cellopts.CellOptionsError:
+        return "Table"
+
+
 def content(nb: NotebookNode) -> dict[str, Any]:
     """What the executed notebook's paper says: ``{"words": [...], "figures": {...}}``."""
     meta = nb.metadata.get("reportlib", {})
@@ -77,21 +85,21 @@ def content(nb: NotebookNode) -> dict[str, Any]:
             figures[str(figure.get("label") or name)] = (
                 f"{text} {units}" if units and kind(units) is None else text
             )
-    texts = []
+    texts: list[tuple[str, str]] = []  # (text, the caption its cell gives a table)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            texts.append(cell.source)
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            if output.get("metadata", {}).get("reportlib", {}).get("preview"):
-                continue
-            texts.append(str(output.get("data", {}).get("text/markdown", "")))
-    for text in texts:
+            texts.append((cell.source, "Table"))
+        elif cell.cell_type == "code":
+            caption = _caption(cell.source)
+            for output in cell.get("outputs", []):
+                if not output.get("metadata", {}).get("reportlib", {}).get("preview"):
+                    texts.append((str(output.get("data", {}).get("text/markdown", "")), caption))
+    for text, caption in texts:
         blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
         for at, block in enumerate(blocks):
             if block.startswith("|"):
                 after = blocks[at + 1] if at + 1 < len(blocks) else ""
-                caption = _plain(after[2:]) if after.startswith(": ") else "Table"
-                _table(block, caption, figures)
+                _table(block, _plain(after[2:]) if after.startswith(": ") else caption, figures)
             elif not block.startswith((": ", ":::", "Source:", "Note:")):
                 words.append(_plain(block))
     return {"words": [w for w in words if w], "figures": figures}

@@ -305,12 +305,17 @@ def _next_step(result) -> str:
         done.append(f"{len(result.failed)} failed")
     count = len(verdict.warnings)
     done.append(f"{count} warning{'' if count == 1 else 's'} ({len(verdict.accepted)} accepted)")
+    look = (
+        f"review: make review MEETING={meeting}"
+        if result.reviewed
+        else f"check the papers in {os.path.relpath(result.output_dir)}/"
+    )
     if result.failed:
         step = f"fix: see the failures above, then make report MEETING={meeting}"
     elif verdict.unaccepted:
-        step = f"review: make review MEETING={meeting}"
+        step = look
     else:
-        step = f'review, then publish: make publish MEETING={meeting} BY="Your Name"'
+        step = f'{look}, then publish: make publish MEETING={meeting} BY="Your Name"'
     return f"{', '.join(done)} \u2192 {step}"
 
 
