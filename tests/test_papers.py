@@ -26,7 +26,7 @@ from reportlib.notebook import declared_parameters
 from reportlib.params import load_meeting
 from reportlib.paths import Project
 
-from helpers import REPO
+from helpers import REPO, commit_all, run_cli
 
 pytestmark = pytest.mark.slow
 REPORTS = ("mou_update", "rps_stocktake", "lg_inform", "budget")
@@ -381,3 +381,56 @@ def test_no_notebook_names_a_month_a_year_or_a_round(report):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 found += [m.group(0) for m in DATED.finditer(node.value)]
     assert not found, f"notebooks/{report}.ipynb: {found}"
+
+
+def test_the_review_page_shows_what_changed_since_the_last_meeting(built):
+    page = (built.output_dir(NEXT) / "index.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Since meeting 2020-12" in text
+    assert "Figures that changed" in text and "£19,950k" in text
+    assert "[removed: </span>51" in page and "[added: </span>63" in page  # in a sentence
+
+
+def test_the_meeting_publishes_only_once_its_warnings_are_accepted(tmp_path):
+    from reportlib import accept
+
+    project = copy_project(tmp_path / "project")
+    commit_all(project.root)
+    result = build(project, "2020-12")
+    unaccepted = {w.id for w in result.verdict.unaccepted}
+    assert {"budget/total-other-income", "same-fact/rps_councils", "same-fact/brps_days"} <= (
+        unaccepted
+    )
+    done = run_cli(project, "publish", "2020-12", "--by", "A Reviewer")
+    assert done.returncode == 1
+    assert all(f"[{wid}]" in done.stderr for wid in unaccepted)
+
+    config = load_meeting(project, "2020-12")
+    entries = [
+        f"  - id: {wid}\n    reason: Stated so in the source papers.\n    by: A Reviewer"
+        for wid in sorted(unaccepted)
+    ]
+    accept.path(config).write_text("accept:\n" + "\n".join(entries) + "\n", encoding="utf-8")
+    commit_all(project.root, "accept the warnings")
+    assert not build(project, "2020-12").verdict.unaccepted
+    done = run_cli(project, "publish", "2020-12", "--by", "A Reviewer")
+    assert done.returncode == 0, done.stderr
+    published = project.output_dir("2020-12") / "published"
+    signoff = json.loads((published / "signoff.json").read_text(encoding="utf-8"))
+    assert {"pack.pdf", "budget.pdf", "budget.html"} <= set(signoff["files"])
+    for name, digest in signoff["files"].items():
+        assert _sha256(published / name) == digest
+
+    words = project.data_dir("2020-12") / "narrative" / "budget.md"
+    words.write_text(words.read_text(encoding="utf-8") + "\nOne more paragraph.\n")
+    done = run_cli(project, "publish", "2020-12", "--by", "A Reviewer")
+    assert done.returncode == 1 and "data/2020-12/narrative/budget.md (changed)" in done.stderr
+    run_cli(project, "review", "2020-12", "--no-serve")
+    page = (project.output_dir("2020-12") / "index.html").read_text(encoding="utf-8")
+    assert "Inputs changed after this build:" in page
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -208,6 +208,7 @@ def _new(project, args: argparse.Namespace) -> int:
 
 
 def _check(project, meeting: str) -> int:
+    from reportlib import samefacts
     from reportlib.build import check
     from reportlib.freshness import stale_inputs
     from reportlib.record import STALE
@@ -223,6 +224,10 @@ def _check(project, meeting: str) -> int:
     if stale:
         print(f"{len(stale)} input(s) may be out of date:")
         print("\n".join(f"  {w}" for w in stale))
+    differ = samefacts.warnings(config, samefacts.read(config)[0])
+    if differ:
+        print(f"{len(differ)} fact(s) that two papers state differently:")
+        print("\n".join(f"  [{w.id}] {w.message}" for w in differ))
     return 0
 
 
@@ -320,11 +325,14 @@ def _next_step(result) -> str:
 
 
 def _publish(project, args: argparse.Namespace) -> int:
-    from reportlib import publish
+    from reportlib import publish, review
     from reportlib.params import load_meeting
 
     config = load_meeting(project, args.meeting)
-    made = publish.publish(config, project.output_dir(args.meeting), args.by)
+    out_dir = project.output_dir(args.meeting)
+    made = publish.publish(config, out_dir, args.by)
+    if config.params.agenda is not None:
+        review.write(config, out_dir)  # the page shows the sign-off
     print(
         f"published meeting {args.meeting}, signed off by {made.signoff['signed_off_by']}: "
         f"{len(made.signoff['files'])} files and {publish.SIGNOFF} in "
