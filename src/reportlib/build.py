@@ -65,6 +65,10 @@ class Job:
         keys = self.executed.warning_keys if self.executed else {}
         return f"{self.name}/{keys.get(message) or text_key(message)}"
 
+    def warning(self, message: str) -> BuildWarning:
+        """One of this report's warnings, as the terminal shows it."""
+        return BuildWarning(self.warning_id(message), f"{self.name}: {message}")
+
 
 DEFAULT_FORMATS = render.FORMATS
 
@@ -178,7 +182,7 @@ def build(
             staging = Path(tempfile.mkdtemp(prefix="build-", dir=_staging_root(out_dir)))
             outdated = freshness.stale_inputs(config)
             for found in shared:
-                warn(progress, accepted, found)
+                _warn(progress, accepted, found)
             work = [
                 Job(n, config, staging / n, engine, stale=outdated[n], accepted=accepted)
                 for n in names
@@ -215,7 +219,7 @@ def build(
             verdict = accept.of_build(config, out_dir)
             for found in verdict.warnings:
                 if found.where == "accept":
-                    warn(progress, accepted, found)
+                    _warn(progress, accepted, found)
         finally:
             progress.close_log()
     return BuildResult(
@@ -223,7 +227,7 @@ def build(
     )
 
 
-def warn(progress: Progress, accepted: frozenset[str], found: BuildWarning) -> None:
+def _warn(progress: Progress, accepted: frozenset[str], found: BuildWarning) -> None:
     """A warning for the terminal, with its id; an accepted one only in the build log."""
     if found.id in accepted:
         progress.debug(f"accepted warning [{found.id}]: {found.message}")
@@ -349,9 +353,7 @@ def _run_stages(
         return
     job.executed.warnings[:0] = [w for w in job.stale if w not in job.executed.warnings]
     for message in job.executed.warnings:
-        warn(
-            progress, job.accepted, BuildWarning(job.warning_id(message), f"{job.name}: {message}")
-        )
+        _warn(progress, job.accepted, job.warning(message))
     if job.executed.error is not None:
         job.error = Failure.of(job.executed.error, "execute")
         job.staged[f"{job.name}.failed.ipynb"] = staged_nb
@@ -400,9 +402,7 @@ def _run_stages(
             return
     job.complete = True
     for message in dict.fromkeys(warnings):
-        warn(
-            progress, job.accepted, BuildWarning(job.warning_id(message), f"{job.name}: {message}")
-        )
+        _warn(progress, job.accepted, job.warning(message))
         job.executed.warnings.append(message)
 
 
@@ -504,7 +504,7 @@ def _assemble(
         manifest.record_pack(out_dir / "manifest.json", failure)
         if failure is None:
             for found in of_pack(made.warnings):
-                warn(progress, accepted, BuildWarning(found.id, f"pack: {found.message}"))
+                _warn(progress, accepted, BuildWarning(found.id, f"pack: {found.message}"))
             kind = "draft pack (do not publish)" if made.info["draft"] else "pack"
             pages = made.info["pages"]
             progress.info(f"{kind}: {config.project.relative(made.path)}, {pages} pages")

@@ -21,7 +21,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from reportlib import __version__, accept, changes, drift, manifest, style
+from reportlib import __version__, accept, changes, drift, manifest, publish, style
 from reportlib import buildwarnings as bw
 from reportlib.files import atomic_write
 from reportlib.formats import PERCENT, kind, with_units
@@ -335,8 +335,6 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
         "error": manifest.Failure.from_json(pack_error).message if pack_error else None,
     }
     report_rows = [r for r in agenda if r["source_label"] == "Notebook"]
-    from reportlib import publish
-
     reasons = publish.refusals(config, out_dir) if built else []
     return {
         "lang": style.LANG,
