@@ -20,6 +20,7 @@ exist) is an error with the file, line and row, before anything runs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,7 +87,15 @@ def read(config: MeetingConfig) -> tuple[list[SameFact], list[Problem]]:
     return facts, problems
 
 
-def _fact(config, data, document: YamlDocument, key, entry, loc, problem) -> SameFact | None:
+def _fact(
+    config: MeetingConfig,
+    data: MeetingData,
+    document: YamlDocument,
+    key: str,
+    entry: Any,
+    loc: tuple,
+    problem: Callable[..., None],
+) -> SameFact | None:
     where = f"same_facts.{key}"
     if not NAME.fullmatch(key):
         problem("a fact's key is lower case letters, digits and '_'", loc, where)
@@ -131,23 +140,28 @@ def _fact(config, data, document: YamlDocument, key, entry, loc, problem) -> Sam
     return SameFact(key, str(entry["fact"]), tuple(sides), float(tolerance), document.line(loc))
 
 
-def _side(data: MeetingData, report: str, rows: list[str], problem) -> Side | None:
+def _side(
+    data: MeetingData, report: str, rows: list[str], problem: Callable[[str], None]
+) -> Side | None:
     values, texts = [], []
     for row in rows:
         reference = row.strip().strip("{}")
         try:
             figure = data.lookup(reference, Names())
-            qualifier = ""
-            if ":" not in reference and "qualifier" in data.table(reference.split(".")[0]):
-                qualifier = str(data.lookup(f"{reference}:qualifier", Names()).value or "")
+            said = {"qualifier": "", "unit": figure.units or ""}
+            columns = data.table(reference.split(".")[0]).columns
+            for column in said:  # the row's own hedge ("over") and unit, where it has them
+                if ":" not in reference and column in columns:
+                    found = data.lookup(f"{reference}:{column}", Names()).value
+                    said[column] = "" if found is None or str(found) == "nan" else str(found)
         except PlaceholderProblem as error:
             problem(f"row {row!r} {error}")
             return None
         text = figure.text
-        if figure.units and kind(figure.units) is None:
-            text += f" {figure.units}"
+        if said["unit"] and kind(said["unit"]) is None:
+            text += f" {said['unit']}"
         values.append(figure.value)
-        texts.append(f"{qualifier} {text}" if qualifier and qualifier != "nan" else text)
+        texts.append(f"{said['qualifier']} {text}".strip())
     return Side(report, tuple(rows), tuple(values), tuple(texts))
 
 
@@ -166,18 +180,15 @@ def warnings(config: MeetingConfig, facts: list[SameFact]) -> list[BuildWarning]
     numbers = {item.report: n for n, item in config.numbered_agenda() if item.report}
     shown = config.project.relative(config.project.data_dir(config.id) / FILE)
     found = []
+
+    def said(side: Side) -> str:
+        number = numbers.get(side.report)
+        paper = f"item {number} ({side.report})" if number else side.report
+        return f"{paper} states {' and '.join(side.texts)} ({', '.join(side.rows)})"
+
     for fact in facts:
         if agree(fact):
             continue
-
-        def said(side: Side) -> str:
-            item = (
-                f"item {numbers[side.report]} ({side.report})"
-                if side.report in numbers
-                else side.report
-            )
-            return f"{item} states {' and '.join(side.texts)} ({', '.join(side.rows)})"
-
         message = (
             f"{fact.fact}: {' but '.join(said(s) for s in fact.sides)}. They are declared one "
             f"fact in {shown}, line {fact.line}: make the figures agree, have both papers' "
