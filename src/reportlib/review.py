@@ -336,6 +336,9 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
     }
     report_rows = [r for r in agenda if r["source_label"] == "Notebook"]
     reasons = publish.refusals(config, out_dir) if built else []
+    signoff = publish.state(out_dir)
+    if signoff:
+        signoff["when"] = _when(str(signoff.get("signed_off_at") or "")) or "an unrecorded date"
     return {
         "lang": style.LANG,
         "s": style.css_variables(),
@@ -362,7 +365,7 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
         "changed": drift.changed_inputs(config, built) + drift.changed_outputs(out_dir, built)
         if built
         else [],
-        "signoff": publish.state(out_dir),
+        "signoff": signoff,
         "refusals": [r for r in reasons if not r.startswith(publish.UNACCEPTED)],
         "pack": pack_view,
         "interrupted": manifest.Failure.from_json(interrupted).message if interrupted else None,
