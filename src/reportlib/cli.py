@@ -35,14 +35,20 @@ what a build writes to outputs/MEETING/:
                                 document is in data/MEETING/confidential/ (never in git);
                                 otherwise the build warns that it was not made
   pack.json                     each agenda item's pages in the pack
-  index.html                    the review page: every item's status, warnings, build
-                                time, links, and key figures beside last meeting's
+  index.html                    the review page: every item's status, warnings (with
+                                their ids, and whether accepted), build time, links,
+                                what changed in each paper since its previous build and
+                                the last meeting, key figures, and the sign-off state
+  published/                    only after 'reportlib publish MEETING --by NAME': the
+                                signed-off pack, papers and signoff.json
 
 A report that fails does not stop the others; the draft pack shows a 'Paper not
 available' sheet in its place, the review page shows the failing cell, and the build
-exits 1. A supplied document named in the agenda but missing or unreadable, or a
-confidential one committed to git, stops the build before anything runs. Serve the
-review page with: reportlib review MEETING
+exits 1. Every warning shows its id; accept one with a reason and a name in
+data/MEETING/accept.yaml (see the README), and --strict fails while any is not. The
+last line says what to do next. A supplied document named in the agenda but missing
+or unreadable, or a confidential one committed to git, stops the build before
+anything runs. Serve the review page with: reportlib review MEETING
 """
 
 
