@@ -8,11 +8,12 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock report review meeting test lint lab clean bench
+.PHONY: help venv lock report review publish meeting test lint lab clean bench
 
 help: ## List the targets
 	@echo "make report MEETING=YYYY-MM   build that meeting's papers, agenda pack and review page into outputs/MEETING/ (ARGS=... passes options to 'reportlib build')"
 	@echo "make review MEETING=YYYY-MM   remake the review page and serve outputs/MEETING/ at http://127.0.0.1:8000/ (ARGS='--port N')"
+	@echo "make publish MEETING=YYYY-MM BY=NAME   sign off the last build into outputs/MEETING/published/ (refuses, saying why, if it is not ready)"
 	@echo "make meeting NEW=YYYY-MM FROM=YYYY-MM [DATE=YYYY-MM-DD]   start a meeting as a copy of an earlier one"
 	@echo "make test                     lint, then run the test suite"
 	@echo "make lint                     ruff over code and notebooks"
@@ -57,6 +58,10 @@ report: $(STAMP)
 review: $(STAMP)
 	@test -n "$(MEETING)" || { echo "make review: say which meeting, e.g. make review MEETING=2020-12" >&2; exit 2; }
 	$(BIN)/reportlib review $(MEETING) $(ARGS)
+
+publish: $(STAMP)
+	@test -n "$(MEETING)" || { echo "make publish: say which meeting, e.g. make publish MEETING=2020-12 BY=\"A Reviewer\"" >&2; exit 2; }
+	$(BIN)/reportlib publish $(MEETING) --by "$(BY)"
 
 meeting: $(STAMP)
 	@test -n "$(NEW)" -a -n "$(FROM)" || { echo "make meeting: say which, e.g. make meeting NEW=2021-03 FROM=2020-12 DATE=2021-03-05" >&2; exit 2; }

@@ -58,3 +58,24 @@ meeting:
   venue: Online via Zoom
 reports:
 """
+
+
+def commit_all(root: Path, message: str = "meeting inputs") -> str:
+    """Commit everything in ``root`` (a git repository from the first call); return HEAD."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    if not (root / ".git").exists():
+        git("init", "-q")
+        (root / ".gitignore").write_text("outputs/\nconfidential/\n", encoding="utf-8")
+    git("add", "-A")
+    git("commit", "-q", "--allow-empty", "-m", message)
+    return git("rev-parse", "HEAD")

@@ -34,6 +34,7 @@ def test_build_writes_notebooks_manifest_and_log(project):
     assert result.ok
     out = project.output_dir("2020-12")
     assert sorted(p.name for p in out.iterdir()) == [
+        ".history",  # what each paper said, for the review page's changes
         ".lock",
         "build.log",
         "greets.html",

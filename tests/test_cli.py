@@ -53,8 +53,12 @@ def test_failed_report_exits_non_zero_after_building_the_rest(project):
 def test_progress_off_a_terminal_is_plain_log_lines(project):
     done = run_cli(project, "build", "2020-12", "--report", "greets")
     assert done.returncode == 0, done.stderr
-    assert " INFO greets: execute started" in done.stderr
-    assert "built 1 reports in outputs/2020-12/" in done.stderr
+    assert " INFO [1/1] greets: execute started" in done.stderr
+    # A meeting without an agenda has no review page: the last line says where to look.
+    assert done.stderr.endswith(
+        "1 built, 0 warnings (0 accepted) \u2192 check the papers in outputs/2020-12/, "
+        'then publish: make publish MEETING=2020-12 BY="Your Name"\n'
+    )
 
 
 def test_interrupt_stops_kernels_and_leaves_outputs(project, tmp_path):

@@ -21,6 +21,7 @@ def litter(project) -> None:
     (data / "sales.csv~").write_text("x")
     (data / "confidential").mkdir()
     (data / "confidential" / "minutes.md").write_text("secret")
+    (data / "accept.yaml").write_text("accept: []\n")  # this meeting's, never the next's
 
 
 def test_new_copies_data_and_params_and_leaves_the_date_to_do(project):

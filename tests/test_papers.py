@@ -26,7 +26,7 @@ from reportlib.notebook import declared_parameters
 from reportlib.params import load_meeting
 from reportlib.paths import Project
 
-from helpers import REPO
+from helpers import REPO, commit_all, run_cli
 
 pytestmark = pytest.mark.slow
 REPORTS = ("mou_update", "rps_stocktake", "lg_inform", "budget")
@@ -187,8 +187,48 @@ def test_reconciliation_warnings_for_the_data_as_the_seed_states_it(built):
     assert any("stated total is 47" in w and "is 45" in w for w in warnings["rps_stocktake"])
     assert any("£63,608k" in w and "£63,606k" in w and "£2k" in w for w in warnings["budget"])
     assert any("102%" in w for w in warnings["lg_inform"])
-    assert not any("13,751" in w for w in warnings["budget"])  # within the £1k tolerance
     assert not any("SDGs" in w for w in warnings["budget"])
+
+
+def test_a_total_that_differs_by_rounding_is_a_warning_and_a_note_under_its_table(built):
+    budget = manifest(built)["budget"]
+    rounding = [w for w in budget["warnings"] if "£13,752k" in w and "£13,751k" in w]
+    assert len(rounding) == 1 and rounding[0].endswith("(tolerance £1k: rounding)")
+    assert "total-other-income" in budget["warning_ids"]
+    note = "The breakdown sums to 13,752 because of rounding; the stated total is 13,751"
+    assert note in html(built, "budget") and note in pdf_text(built, "budget")
+    # Two breakdowns of one total that disagree: a note under each of them.
+    assert "The breakdown sums to 63,608, but expenditure by service group is 63,606" in html(
+        built, "budget"
+    )
+    assert "The breakdown sums to 63,606, but expenditure by business plan theme" in pdf_text(
+        built, "budget"
+    )
+
+
+def test_the_four_facts_two_papers_state_differently_are_warned_of(built):
+    found = json.loads((built.output_dir("2020-12") / "manifest.json").read_text())
+    warnings = {w["id"]: w["message"] for w in found["meeting_warnings"]}
+    assert list(warnings) == [
+        "same-fact/rps_councils",
+        "same-fact/lgi_monthly_use",
+        "same-fact/covid_report_use",
+        "same-fact/brps_days",
+    ]
+    assert (
+        "item 3 (mou_update) states 36 councils and 41 councils"
+        in warnings["same-fact/rps_councils"]
+    )
+    assert "item 5 (rps_stocktake) states 47" in warnings["same-fact/rps_councils"]
+    assert "over 200,000 page views per month" in warnings["same-fact/lgi_monthly_use"]
+    assert (
+        "item 7 (lg_inform) states 154,000 hits per month" in warnings["same-fact/lgi_monthly_use"]
+    )
+    assert "over 600,000 downloads" in warnings["same-fact/covid_report_use"]
+    assert "700,000 accesses" in warnings["same-fact/covid_report_use"]
+    assert "states 2 days and 3 days" in warnings["same-fact/brps_days"]
+    assert "states 3 days and 4 days" in warnings["same-fact/brps_days"]
+    assert all("data/2020-12/same_facts.yaml, line" in m for m in warnings.values())
 
 
 def test_a_second_meeting_needs_only_new_params_and_data(built):
@@ -371,3 +411,56 @@ def test_every_pdf_of_the_meeting_is_pdf_ua_1(built):
                 scopes += [a.get_object().get("/Scope") for a in attrs]
             stack.append(node.get("/K", []))
     assert "/Row" in scopes and "/Column" in scopes
+
+
+def test_the_review_page_shows_what_changed_since_the_last_meeting(built):
+    page = (built.output_dir(NEXT) / "index.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Since meeting 2020-12" in text
+    assert "Figures that changed" in text and "£19,950k" in text
+    assert "[removed: </span>51" in page and "[added: </span>63" in page  # in a sentence
+
+
+def test_the_meeting_publishes_only_once_its_warnings_are_accepted(tmp_path):
+    from reportlib import accept
+
+    project = copy_project(tmp_path / "project")
+    commit_all(project.root)
+    result = build(project, "2020-12")
+    unaccepted = {w.id for w in result.verdict.unaccepted}
+    assert {"budget/total-other-income", "same-fact/rps_councils", "same-fact/brps_days"} <= (
+        unaccepted
+    )
+    done = run_cli(project, "publish", "2020-12", "--by", "A Reviewer")
+    assert done.returncode == 1
+    assert all(f"[{wid}]" in done.stderr for wid in unaccepted)
+
+    config = load_meeting(project, "2020-12")
+    entries = [
+        f"  - id: {wid}\n    reason: Stated so in the source papers.\n    by: A Reviewer"
+        for wid in sorted(unaccepted)
+    ]
+    accept.path(config).write_text("accept:\n" + "\n".join(entries) + "\n", encoding="utf-8")
+    commit_all(project.root, "accept the warnings")
+    assert not build(project, "2020-12").verdict.unaccepted
+    done = run_cli(project, "publish", "2020-12", "--by", "A Reviewer")
+    assert done.returncode == 0, done.stderr
+    published = project.output_dir("2020-12") / "published"
+    signoff = json.loads((published / "signoff.json").read_text(encoding="utf-8"))
+    assert {"pack.pdf", "budget.pdf", "budget.html"} <= set(signoff["files"])
+    for name, digest in signoff["files"].items():
+        assert _sha256(published / name) == digest
+
+    words = project.data_dir("2020-12") / "narrative" / "budget.md"
+    words.write_text(words.read_text(encoding="utf-8") + "\nOne more paragraph.\n")
+    done = run_cli(project, "publish", "2020-12", "--by", "A Reviewer")
+    assert done.returncode == 1 and "data/2020-12/narrative/budget.md (changed)" in done.stderr
+    run_cli(project, "review", "2020-12", "--no-serve")
+    page = (project.output_dir("2020-12") / "index.html").read_text(encoding="utf-8")
+    assert "Inputs changed after this build:" in page
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -430,6 +430,22 @@ def test_a_table_shows_the_decimal_places_its_data_has():
     assert "| a | 81 | 29\\.9 | \u22124 |" in markdown and "| b | 87 | 70\\.1 | \\+2 |" in markdown
 
 
+def test_a_table_note_is_printed_under_it_in_both_formats():
+    import pandas as pd
+
+    from reportlib.tables import Table
+
+    note = "The breakdown sums to 13,752 because of rounding; the stated total is 13,751."
+    table = Table(pd.DataFrame({"part": ["a"], "amount": [13752]}), "Parts", notes=[note])
+    page = table._repr_html_()
+    assert page.index("</table>") < page.index(f'<p class="rl-source rl-note">Note: {note}</p>')
+    markdown = table._repr_markdown_()
+    assert markdown.endswith(
+        "::: {.source}\nNote: The breakdown sums to 13,752 because of "
+        "rounding; the stated total is 13,751\\.\n:::\n"
+    )
+
+
 def test_figures_in_prose_read_the_same_from_numpy():
     import numpy as np
 

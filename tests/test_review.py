@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from reportlib import review
+from reportlib.build import build
 from reportlib.manifest import Failure
 from reportlib.params import load_meeting
+from reportlib.progress import Progress
 
 from helpers import run_cli
 from packed import CONFIDENTIAL_MARKDOWN, built_meeting, copy_built, make_agenda_project
@@ -178,6 +180,62 @@ def test_page_structure_for_assistive_technology(html):
 
 def test_no_earlier_meeting_says_so(html):
     assert "No earlier meeting has been built" in Page(html).text
+
+
+def test_key_figures_are_shown_with_no_earlier_meeting(built, tmp_path):
+    project = copy_built(built, tmp_path / "project")
+    out = project.output_dir("2020-12")
+    _with_figures(out / "greets.ipynb", {"members": {"label": "Members greeted", "value": 3}})
+    text = Page(review.render(review.context(load_meeting(project, "2020-12"), out))).text
+    assert "so there is nothing to compare with; the key figures of this meeting are below" in text
+    assert "Figure This meeting (2020-12) Members greeted 3" in text
+
+
+def test_a_second_build_shows_the_changed_sentence_and_figure(built, tmp_path):
+    project = copy_built(built, tmp_path / "project")
+    notebook = project.notebooks / "renders_paper.ipynb"
+    notebook.write_text(
+        notebook.read_text().replace("A closing paragraph.", "A final paragraph."),
+        encoding="utf-8",
+    )
+    sales = project.data_dir("2020-12") / "sales.csv"
+    sales.write_text(sales.read_text().replace("North,120", "North,150"), encoding="utf-8")
+    result = build(
+        project,
+        "2020-12",
+        reports=["renders_paper"],
+        engine="typst",
+        progress=Progress(io.StringIO(), tty=False),
+    )
+    assert not result.failed
+    page = (project.output_dir("2020-12") / "index.html").read_text(encoding="utf-8")
+    text = Page(page).text
+    assert "Since the previous build of this meeting (" in text
+    assert "Sales by region (£'000): North, amount 120 150" in text  # the table's cell
+    assert "Sales by region (£'000): Total, amount 300 330" in text
+    assert (
+        '<del><span class="rv-hidden">[removed: </span>closing<span class="rv-hidden">]</span>'
+        '</del> <ins><span class="rv-hidden">[added: </span>final<span class="rv-hidden">]'
+        "</span></ins> paragraph." in page
+    )
+    assert "<del>" in page and "£300k" in text and "£330k" in text  # the sentence's figure
+    # The other papers were not built again: no change since their previous build.
+    assert "This is the first build of this meeting recorded." in text
+
+
+def test_inputs_changed_after_the_build_show_a_banner(built, tmp_path):
+    project = copy_built(built, tmp_path / "project")
+    sales = project.data_dir("2020-12") / "sales.csv"
+    sales.write_text(sales.read_text() + "East,10,0.0\n", encoding="utf-8")
+    out = project.output_dir("2020-12")
+    text = Page(review.render(review.context(load_meeting(project, "2020-12"), out))).text
+    assert "Inputs changed after this build:" in text
+    assert "data/2020-12/sales.csv (changed)" in text
+    fresh = copy_built(built, tmp_path / "fresh")
+    page = review.render(
+        review.context(load_meeting(fresh, "2020-12"), fresh.output_dir("2020-12"))
+    )
+    assert "Inputs changed after this build" not in page
 
 
 def _with_figures(path: Path, figures: dict) -> None:

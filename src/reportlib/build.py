@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures as cf
 import contextlib
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -27,7 +28,8 @@ from typing import Any
 
 import psutil
 
-from reportlib import freshness, manifest, narrative, render
+from reportlib import accept, changes, freshness, manifest, narrative, render, samefacts
+from reportlib.buildwarnings import BuildWarning, of_pack, text_key
 from reportlib.data import check_meeting_data
 from reportlib.exceptions import DataError, ParamsError, Problem, ReportlibError
 from reportlib.execute import Executed, execute_report
@@ -53,10 +55,19 @@ class Job:
     error: Failure | None = None
     complete: bool = False  # every requested format was staged
     stale: list[str] = field(default_factory=list)  # inputs that may be out of date
+    accepted: frozenset[str] = frozenset()  # ids of the warnings the meeting accepts
 
     @property
     def report(self):
         return self.config.params.reports[self.name]
+
+    def warning_id(self, message: str) -> str:
+        keys = self.executed.warning_keys if self.executed else {}
+        return f"{self.name}/{keys.get(message) or text_key(message)}"
+
+    def warning(self, message: str) -> BuildWarning:
+        """One of this report's warnings, as the terminal shows it."""
+        return BuildWarning(self.warning_id(message), f"{self.name}: {message}")
 
 
 DEFAULT_FORMATS = render.FORMATS
@@ -68,6 +79,8 @@ class BuildResult:
     output_dir: Path
     jobs: list[Job]
     interrupted: bool = False
+    verdict: accept.Verdict | None = None  # the meeting's warnings after this build
+    reviewed: bool = True  # whether the meeting has a review page (it has an agenda)
 
     @property
     def failed(self) -> list[Job]:
@@ -125,6 +138,8 @@ def check(
                     )
                 )
     problems += narrative.check_meeting(config, notes)
+    facts, found = samefacts.read(config)
+    problems += found + accept.read(config, {f.key for f in facts})[1]
     if problems:
         raise DataError(problems)
     return config
@@ -155,6 +170,10 @@ def build(
         raise ReportlibError(str(error)) from None
     names = list(reports) or list(config.params.reports)
     out_dir = project.output_dir(meeting)
+    facts, _ = samefacts.read(config)  # check() has reported any problem in these files
+    accepted = frozenset(a.id for a in accept.load(config, {f.key for f in facts}))
+    shared = samefacts.warnings(config, facts)
+    progress.number(names)
     with build_lock(out_dir, meeting), _working_dir(project.root):
         progress.log_to(out_dir / "build.log")
         try:
@@ -162,7 +181,12 @@ def build(
                 progress.info(f"removed {stale.name}, left in .staging/ by a build that was killed")
             staging = Path(tempfile.mkdtemp(prefix="build-", dir=_staging_root(out_dir)))
             outdated = freshness.stale_inputs(config)
-            work = [Job(n, config, staging / n, engine, stale=outdated[n]) for n in names]
+            for found in shared:
+                _warn(progress, accepted, found)
+            work = [
+                Job(n, config, staging / n, engine, stale=outdated[n], accepted=accepted)
+                for n in names
+            ]
             try:
                 interrupted = _run(
                     work, formats, jobs or min(len(work), os.cpu_count() or 1), progress
@@ -182,14 +206,42 @@ def build(
                     else None
                 )
                 manifest.write(out_dir / "manifest.json", meeting, project.root, entries, stopped)
-                _assemble(config, out_dir, formats, progress, pack=not interrupted)
+                manifest.record_meeting(
+                    out_dir / "manifest.json",
+                    [w.to_json() for w in shared],
+                    _meeting_inputs(config),
+                )
+                _assemble(config, out_dir, formats, progress, accepted, pack=not interrupted)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
                 with contextlib.suppress(OSError):
                     staging.parent.rmdir()  # only if no other staging is left in it
+            verdict = accept.of_build(config, out_dir)
+            for found in verdict.warnings:
+                if found.where == "accept":
+                    _warn(progress, accepted, found)
         finally:
             progress.close_log()
-    return BuildResult(meeting, out_dir, work, interrupted)
+    return BuildResult(
+        meeting, out_dir, work, interrupted, verdict, config.params.agenda is not None
+    )
+
+
+def _warn(progress: Progress, accepted: frozenset[str], found: BuildWarning) -> None:
+    """A warning for the terminal, with its id; an accepted one only in the build log."""
+    if found.id in accepted:
+        progress.debug(f"accepted warning [{found.id}]: {found.message}")
+    else:
+        progress.warning(f"{found.message} [{found.id}]")
+
+
+def _meeting_inputs(config: MeetingConfig) -> dict[str, str]:
+    """Hashes of the meeting's own files that no report reads but the build does."""
+    files = (
+        config.project.data_dir(config.id) / samefacts.FILE,
+        accept.path(config),
+    )
+    return {config.project.relative(f): manifest.file_hash(f) for f in files if f.is_file()}
 
 
 def _staging_root(out_dir: Path) -> Path:
@@ -301,7 +353,7 @@ def _run_stages(
         return
     job.executed.warnings[:0] = [w for w in job.stale if w not in job.executed.warnings]
     for message in job.executed.warnings:
-        progress.warning(f"{job.name}: {message}")
+        _warn(progress, job.accepted, job.warning(message))
     if job.executed.error is not None:
         job.error = Failure.of(job.executed.error, "execute")
         job.staged[f"{job.name}.failed.ipynb"] = staged_nb
@@ -353,7 +405,7 @@ def _run_stages(
             return
     job.complete = True
     for message in dict.fromkeys(warnings):
-        progress.warning(f"{job.name}: {message}")
+        _warn(progress, job.accepted, job.warning(message))
         job.executed.warnings.append(message)
 
 
@@ -401,10 +453,18 @@ def _publish(job: Job, out_dir: Path) -> dict[str, Any]:
         "outputs": outputs,
         "engines": manifest.engines(list(outputs), job.engine),
         "seconds": job.stages,
+        "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "warnings": job.executed.warnings if job.executed else [],
+        # Stable ids, one per warning, by which a reviewer accepts one (reportlib.accept).
+        "warning_ids": [
+            job.warning_id(m).partition("/")[2]
+            for m in (job.executed.warnings if job.executed else [])
+        ],
     }
     if job.error is not None:
         entry["error"] = job.error.to_json()
+    elif job.executed is not None:
+        changes.remember(out_dir, job.name, entry["built"], job.executed.notebook)
     return entry
 
 
@@ -413,6 +473,7 @@ def _assemble(
     out_dir: Path,
     formats: tuple[str, ...],
     progress: Progress,
+    accepted: frozenset[str] = frozenset(),
     *,
     pack: bool = True,
 ) -> None:
@@ -445,8 +506,8 @@ def _assemble(
                     progress.debug("".join(traceback.format_exception(caught)))
         manifest.record_pack(out_dir / "manifest.json", failure)
         if failure is None:
-            for message in made.warnings:
-                progress.warning(f"pack: {message}")
+            for found in of_pack(made.warnings):
+                _warn(progress, accepted, BuildWarning(found.id, f"pack: {found.message}"))
             kind = "draft pack (do not publish)" if made.info["draft"] else "pack"
             pages = made.info["pages"]
             progress.info(f"{kind}: {config.project.relative(made.path)}, {pages} pages")

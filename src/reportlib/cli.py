@@ -36,14 +36,20 @@ what a build writes to outputs/MEETING/:
                                 document is in data/MEETING/confidential/ (never in git);
                                 otherwise the build warns that it was not made
   pack.json                     each agenda item's pages in the pack
-  index.html                    the review page: every item's status, warnings, build
-                                time, links, and key figures beside last meeting's
+  index.html                    the review page: every item's status, warnings (with
+                                their ids, and whether accepted), build time, links,
+                                what changed in each paper since its previous build and
+                                the last meeting, key figures, and the sign-off state
+  published/                    only after 'reportlib publish MEETING --by NAME': the
+                                signed-off pack, papers and signoff.json
 
 A report that fails does not stop the others; the draft pack shows a 'Paper not
 available' sheet in its place, the review page shows the failing cell, and the build
-exits 1. A supplied document named in the agenda but missing or unreadable, or a
-confidential one committed to git, stops the build before anything runs. Serve the
-review page with: reportlib review MEETING
+exits 1. Every warning shows its id; accept one with a reason and a name in
+data/MEETING/accept.yaml (see the README), and --strict fails while any is not. The
+last line says what to do next. A supplied document named in the agenda but missing
+or unreadable, or a confidential one committed to git, stops the build before
+anything runs. Serve the review page with: reportlib review MEETING
 """
 
 
@@ -98,6 +104,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="reports to run side by side (default: one per core)",
     )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail (exit 1) when any warning is not accepted in data/MEETING/accept.yaml (for CI)",
+    )
 
     commands.add_parser("list", help="list the meetings and their reports")
 
@@ -118,6 +129,18 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also serve confidential/ (the full pack); by default it is never served",
     )
+
+    p = commands.add_parser(
+        "publish",
+        help="sign off the last build: write outputs/MEETING/published/ with signoff.json",
+        description="Copy the public pack and every paper's PDF and HTML into "
+        "outputs/MEETING/published/ with signoff.json (the commit, a hash of every file, "
+        "the accepted warnings and who signed off). Refuses, saying why, unless every paper "
+        "was built, every warning is accepted, nothing changed since the build and the "
+        "meeting's inputs are committed. Never publishes anything from confidential/.",
+    )
+    p.add_argument("meeting", metavar="MEETING")
+    p.add_argument("--by", default="", metavar="NAME", help="who signs the papers off (required)")
 
     p = commands.add_parser(
         "check", help="validate a meeting's parameters, data and words; run nothing"
@@ -150,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(project, args.meeting)
         if args.command == "review":
             return _review(project, args)
+        if args.command == "publish":
+            return _publish(project, args)
         return _build(project, args)
     except ReportlibError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -190,6 +215,7 @@ def _new(project, args: argparse.Namespace) -> int:
 
 
 def _check(project, meeting: str) -> int:
+    from reportlib import samefacts
     from reportlib.build import check
     from reportlib.freshness import stale_inputs
     from reportlib.record import STALE
@@ -205,6 +231,10 @@ def _check(project, meeting: str) -> int:
     if stale:
         print(f"{len(stale)} input(s) may be out of date:")
         print("\n".join(f"  {w}" for w in stale))
+    differ = samefacts.warnings(config, samefacts.read(config)[0])
+    if differ:
+        print(f"{len(differ)} fact(s) that two papers state differently:")
+        print("\n".join(f"  [{w.id}] {w.message}" for w in differ))
     return 0
 
 
@@ -263,8 +293,58 @@ def _build(project, args: argparse.Namespace) -> int:
                     f"    the failed notebook, with the cell marked: {os.path.relpath(kept)}",
                     file=sys.stderr,
                 )
+    if result.verdict is not None:
+        print(_next_step(result), file=sys.stderr)
+    if result.failed:
         return EXIT_FAILED
-    print(f"built {len(result.jobs)} reports in {where}/", file=sys.stderr)
+    if args.strict and result.verdict is not None and result.verdict.unaccepted:
+        print(
+            f"--strict: {len(result.verdict.unaccepted)} warning(s) not accepted in "
+            f"data/{args.meeting}/accept.yaml:",
+            file=sys.stderr,
+        )
+        for warning in result.verdict.unaccepted:
+            print(f"  [{warning.id}] {warning.message}", file=sys.stderr)
+        return EXIT_FAILED
+    return 0
+
+
+def _next_step(result) -> str:
+    """The build's last line: what came of it and what to do next."""
+    meeting, verdict = result.meeting, result.verdict
+    done = [f"{len(result.jobs) - len(result.failed)} built"]
+    if result.failed:
+        done.append(f"{len(result.failed)} failed")
+    count = len(verdict.warnings)
+    done.append(f"{count} warning{'' if count == 1 else 's'} ({len(verdict.accepted)} accepted)")
+    look = (
+        f"review: make review MEETING={meeting}"
+        if result.reviewed
+        else f"check the papers in {os.path.relpath(result.output_dir)}/"
+    )
+    if result.failed:
+        step = f"fix: see the failures above, then make report MEETING={meeting}"
+    elif verdict.unaccepted:
+        step = look
+    else:
+        step = f'{look}, then publish: make publish MEETING={meeting} BY="Your Name"'
+    return f"{', '.join(done)} \u2192 {step}"
+
+
+def _publish(project, args: argparse.Namespace) -> int:
+    from reportlib import publish, review
+    from reportlib.params import load_meeting
+
+    config = load_meeting(project, args.meeting)
+    out_dir = project.output_dir(args.meeting)
+    made = publish.publish(config, out_dir, args.by)
+    if config.params.agenda is not None:
+        review.write(config, out_dir)  # the page shows the sign-off
+    print(
+        f"published meeting {args.meeting}, signed off by {made.signoff['signed_off_by']}: "
+        f"{len(made.signoff['files'])} files and {publish.SIGNOFF} in "
+        f"{os.path.relpath(made.folder)}/"
+    )
     return 0
 
 

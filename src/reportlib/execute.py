@@ -50,6 +50,8 @@ class Executed:
     front: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
     error: ExecutionError | None = None
+    #: The key of each warning the notebook raised with one (message -> key).
+    warning_keys: dict[str, str] = field(default_factory=dict)
 
 
 def internal_cell(source: str, **metadata: Any) -> NotebookNode:
@@ -159,9 +161,11 @@ def execute_report(
     executed = nbformat.read(staged, as_version=4)
     found = finish(executed)
     nbformat.write(executed, staged)  # the kept notebook, failed or not, is the cleaned one
-    warnings = found.get("warnings", []) + _stderr_warnings(executed)
+    raised = found.get("warnings", [])
+    warnings = raised + _stderr_warnings(executed)
+    keys = dict(zip(raised, found.get("warning_ids", []), strict=False))
     return Executed(
-        executed, found.get("reads", {}), warnings, found.get("front", {}), seconds, error
+        executed, found.get("reads", {}), warnings, found.get("front", {}), seconds, error, keys
     )
 
 

@@ -264,3 +264,15 @@ def record_pack(path: Path, failure: Failure | None) -> None:
     if failure is not None:
         found["pack"] = {"error": failure.to_json()}
     atomic_write(path, json.dumps(found, indent=2, sort_keys=False, default=str) + "\n")
+
+
+def record_meeting(path: Path, warnings: list[dict[str, str]], inputs: dict[str, str]) -> None:
+    """Store the meeting's own warnings (facts two papers state differently, see
+    :mod:`reportlib.samefacts`) and the hashes of the meeting's own inputs (its
+    ``same_facts.yaml`` and ``accept.yaml``), keeping the manifest's time of writing."""
+    found = read(path)
+    if not found:
+        return
+    found["meeting_warnings"] = warnings
+    found["meeting_inputs"] = inputs
+    atomic_write(path, json.dumps(found, indent=2, sort_keys=False, default=str) + "\n")

@@ -18,14 +18,26 @@ from pathlib import Path
 
 import yaml
 
+from reportlib.accept import FILE as ACCEPTED
 from reportlib.exceptions import ParamsError, Problem, ReportlibError
 from reportlib.files import atomic_write
 from reportlib.params import CONFIDENTIAL_DIR, SUPPLIED_DIR, TODO, load_meeting
 from reportlib.paths import Project, validate_meeting_id
 from reportlib.yamlfile import load_yaml
 
-#: Never copied: confidential documents, notebook checkpoints, editors' backups.
-LEFT_OUT = (CONFIDENTIAL_DIR, ".ipynb_checkpoints", ".*", "*~", "*.swp", "*.bak", "#*#")
+#: Never copied: confidential documents, the last meeting's accepted warnings (a
+#: reviewer accepts a build's warnings, not the next meeting's), notebook checkpoints,
+#: editors' backups.
+LEFT_OUT = (
+    CONFIDENTIAL_DIR,
+    ACCEPTED,
+    ".ipynb_checkpoints",
+    ".*",
+    "*~",
+    "*.swp",
+    "*.bak",
+    "#*#",
+)
 
 
 @dataclass

@@ -37,6 +37,11 @@ class Progress:
         self._file: logging.Handler | None = None
         self._quieted: dict[str, tuple[bool, int]] = {}
         self._lock = threading.Lock()
+        self._numbers: dict[str, str] = {}
+
+    def number(self, reports: list[str]) -> None:
+        """Number the reports' stage lines ``[1/4]`` … ``[4/4]``, in the build's order."""
+        self._numbers = {r: f"[{i}/{len(reports)}] " for i, r in enumerate(reports, start=1)}
 
     def log_to(self, path: Path) -> None:
         """Also write every line, timestamped, to ``path`` (replacing an older log)."""
@@ -83,6 +88,7 @@ class Progress:
     def stage(self, report: str, stage: str) -> Iterator[dict]:
         """Time a stage. Set ``outcome["failed"] = True`` inside to report it as failed."""
         outcome: dict = {"failed": False}
+        report = self._numbers.get(report, "") + report
         self.info(f"  … {report}: {stage}" if self.tty else f"{report}: {stage} started")
         started = time.perf_counter()
         try:

@@ -12,6 +12,8 @@ import html
 import threading
 from typing import TYPE_CHECKING
 
+from reportlib.buildwarnings import slug, text_key
+
 if TYPE_CHECKING:
     from reportlib.frontsheet import FrontSheet
 
@@ -22,6 +24,7 @@ STALE = "may be out of date: "
 _lock = threading.Lock()
 _reads: dict[str, str] = {}
 _warnings: list[str] = []
+_warning_keys: dict[str, str] = {}  # message -> the key of its id (see reportlib.buildwarnings)
 _front: dict = {}
 _key_figures: dict[str, dict] = {}
 
@@ -36,12 +39,18 @@ def read(path: str, sha256: str) -> None:
         _reads[path] = sha256
 
 
-def warn(message: str) -> None:
-    """Raise a build warning: shown in the terminal, the manifest and the review page."""
+def warn(message: str, key: str | None = None) -> None:
+    """Raise a build warning: shown in the terminal, the manifest and the review page.
+
+    ``key`` names what was checked (say ``total-other-income``), so that the warning's id
+    stays the same when its figures change and a reviewer can accept it by that id;
+    without one the id comes from the message's text.
+    """
     with _lock:
         if message in _warnings:
             return
         _warnings.append(message)
+        _warning_keys[message] = slug(key) if key else text_key(message)
     _show_in_notebook(message)
 
 
@@ -84,6 +93,7 @@ def snapshot() -> dict:
         return {
             "reads": dict(sorted(_reads.items())),
             "warnings": list(_warnings),
+            "warning_ids": [_warning_keys[w] for w in _warnings],
             "front": dict(_front),
             "key_figures": dict(_key_figures),
         }

@@ -21,7 +21,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from reportlib import __version__, manifest, style
+from reportlib import __version__, accept, changes, drift, manifest, publish, style
+from reportlib import buildwarnings as bw
 from reportlib.files import atomic_write
 from reportlib.formats import PERCENT, kind, with_units
 from reportlib.params import AgendaItem, MeetingConfig
@@ -139,6 +140,42 @@ def _failing_source(out_dir: Path, report: str, cell: Any) -> str | None:
     return None
 
 
+def _shown(warnings: list[bw.BuildWarning], verdict: accept.Verdict) -> list[dict[str, Any]]:
+    """Warnings as the page lists them: id, message and the acceptance, if any."""
+    return [
+        {"id": w.id, "message": w.message, "accepted": verdict.accepted.get(w.id)} for w in warnings
+    ]
+
+
+def _changes(out_dir: Path, report: str, previous: Path | None) -> list[dict[str, Any]]:
+    """The paper's changes since its previous build, and since the previous meeting."""
+    now = changes.history(out_dir, report)
+    if now is None:
+        return []
+    found = []
+    earlier = now.get("previous")
+    found.append(
+        {
+            "heading": f"Since the previous build of this meeting ({_when(earlier['built'])})"
+            if earlier
+            else "Since the previous build of this meeting",
+            "diff": changes.compare(earlier["content"], now["content"]) if earlier else None,
+            "none": "This is the first build of this meeting recorded.",
+        }
+    )
+    last = changes.history(previous, report) if previous else None
+    found.append(
+        {
+            "heading": f"Since meeting {previous.name}" if previous else "Since the last meeting",
+            "diff": changes.compare(last["content"], now["content"]) if last else None,
+            "none": f"Meeting {previous.name} has no record of this paper's words and figures."
+            if previous
+            else "No earlier meeting has been built.",
+        }
+    )
+    return found
+
+
 def _item_row(
     config: MeetingConfig,
     out_dir: Path,
@@ -147,6 +184,8 @@ def _item_row(
     pack_file: str,
     number: int,
     item: AgendaItem,
+    verdict: accept.Verdict,
+    previous: Path | None,
 ) -> dict[str, Any]:
     row: dict[str, Any] = {
         "number": number,
@@ -162,6 +201,8 @@ def _item_row(
         "report": item.report,
         "pages": None,
         "pack_href": None,
+        "built_at": None,
+        "changes": [],
     }
     placed = packed.get(number, {})
     page = placed.get("pdf_page")
@@ -180,9 +221,17 @@ def _item_row(
             seconds = {k: float(v) for k, v in entry.get("seconds", {}).items()}
             row["stages"] = [(k, f"{v:.1f} s") for k, v in seconds.items()]
             row["seconds_text"] = f"{sum(seconds.values()):.1f} s" if seconds else ""
-            row["warnings"] = [str(w) for w in entry.get("warnings", [])]
-            row["current_warnings"] = [w for w in row["warnings"] if not w.startswith(STALE)]
-            row["stale"] = [w.removeprefix(STALE) for w in row["warnings"] if w.startswith(STALE)]
+            row["built_at"] = _when(entry.get("built"))
+            row["warnings"] = _shown(bw.of_report(name, entry), verdict)
+            row["current_warnings"] = [
+                w for w in row["warnings"] if not w["message"].startswith(STALE)
+            ]
+            row["stale"] = [
+                {**w, "message": w["message"].removeprefix(STALE)}
+                for w in row["warnings"]
+                if w["message"].startswith(STALE)
+            ]
+            row["accepted_count"] = sum(w["accepted"] is not None for w in row["warnings"])
         if status == "failed":
             error = manifest.Failure.from_json(entry.get("error"))
             row["error"] = {
@@ -200,6 +249,7 @@ def _item_row(
                 out_dir,
                 [(f"{name}.html", "HTML"), (f"{name}.pdf", "PDF"), (f"{name}.ipynb", "notebook")],
             )
+            row["changes"] = _changes(out_dir, name, previous) if entry else []
     elif item.supplied or item.confidential:
         path = config.document_path(item)
         row.update(source=config.project.relative(path), source_label="Document")
@@ -236,16 +286,20 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
     meeting = config.params.meeting
     groups: list[dict[str, Any]] = [{"heading": None, "rows": []}]
     agenda = []
+    verdict = accept.of_build(config, out_dir)
+    previous = previous_meeting(config.project, config.id)
+    before_dir = config.project.output_dir(previous) if previous else None
     for number, item in config.numbered_agenda():
         if number is None:
             groups.append({"heading": item.heading, "rows": []})
             continue
-        row = _item_row(config, out_dir, reports, packed, pack_file, number, item)
+        row = _item_row(
+            config, out_dir, reports, packed, pack_file, number, item, verdict, before_dir
+        )
         groups[-1]["rows"].append(row)
         agenda.append(row)
     groups = [g for g in groups if g["rows"] or g["heading"]]
 
-    previous = previous_meeting(config.project, config.id)
     figures = []
     for row in agenda:
         if not row["report"] or row["status"] != "built":
@@ -256,7 +310,7 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
             if previous
             else {}
         )
-        if now or before:
+        if now or before:  # shown even with no earlier meeting: "before" is then a dash
             rows = figure_rows(now, before)
             figures.append({"number": row["number"], "title": row["title"], "rows": rows})
 
@@ -277,11 +331,14 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
         if info.get("confidential_pack") and confidential.is_file()
         else None,
         "confidential_file": confidential.name,
-        "warnings": info.get("warnings", []) if made else [],
+        "warnings": _shown(bw.of_pack(info.get("warnings", [])), verdict) if made else [],
         "error": manifest.Failure.from_json(pack_error).message if pack_error else None,
     }
-    warnings = sum(len(r["warnings"]) for r in agenda) + len(pack_view["warnings"])
     report_rows = [r for r in agenda if r["source_label"] == "Notebook"]
+    reasons = publish.refusals(config, out_dir) if built else []
+    signoff = publish.state(out_dir)
+    if signoff:
+        signoff["when"] = _when(str(signoff.get("signed_off_at") or "")) or "an unrecorded date"
     return {
         "lang": style.LANG,
         "s": style.css_variables(),
@@ -298,8 +355,18 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
             "built": sum(r["status"] == "built" for r in report_rows),
             "failed": sum(r["status"] == "failed" for r in report_rows),
             "not_built": sum(r["status"] == "not built" for r in report_rows),
-            "warnings": warnings,
+            "warnings": len(verdict.warnings),
+            "accepted": len(verdict.accepted),
+            "unaccepted": len(verdict.unaccepted),
         },
+        "meeting_warnings": _shown(
+            [w for w in verdict.warnings if w.where in (bw.SAME_FACT, bw.ACCEPT)], verdict
+        ),
+        "changed": drift.changed_inputs(config, built) + drift.changed_outputs(out_dir, built)
+        if built
+        else [],
+        "signoff": signoff,
+        "refusals": [r for r in reasons if not r.startswith(publish.UNACCEPTED)],
         "pack": pack_view,
         "interrupted": manifest.Failure.from_json(interrupted).message if interrupted else None,
         "build_log": "build.log" if (out_dir / "build.log").is_file() else None,

@@ -7,7 +7,7 @@ Markdown pipe table (for the PDF). All text from data is escaped in both.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -53,6 +53,9 @@ class Table:
     unlisted numeric columns are ``count`` if whole and ``number`` otherwise. ``pct``,
     ``number`` and ``change`` columns show the decimal places their data has (81 and
     87 as whole numbers, 29.9 with one), the same for every row of the column.
+    ``notes`` are printed under the table, above its source, in the HTML and the PDF
+    (such as :attr:`reportlib.checks.Discrepancy.footnote` for a total that differs
+    from the figure it stands for).
     """
 
     def __init__(
@@ -63,6 +66,7 @@ class Table:
         formats: Mapping[str, str] | None = None,
         source: str | None = None,
         total: bool = False,
+        notes: Sequence[str] = (),
     ):
         self.frame = frame
         self.caption = caption
@@ -73,6 +77,7 @@ class Table:
             c: _decimals(frame[c]) for c in frame.columns if self.formats[c] in AS_STATED
         }
         self.total = total
+        self.notes = [str(n) for n in notes]
 
     def _cells(self) -> tuple[list[str], list[list[str]], list[bool]]:
         numeric = [self.formats[c] not in ("text",) for c in self.frame.columns]
@@ -116,6 +121,7 @@ class Table:
             ]
             out.append(f"<tr{total}>" + "".join(cells) + "</tr>")
         out.append("</tbody></table>")
+        out += [f'<p class="rl-source rl-note">Note: {html.escape(n)}</p>' for n in self.notes]
         if self.source:
             out.append(f'<p class="rl-source">Source: {html.escape(self.source)}</p>')
         return "".join(out)
@@ -130,6 +136,8 @@ class Table:
         out += [line(r) for r in rows]
         if self.caption:
             out += ["", f": {escape(self.caption)}"]
+        for note in self.notes:  # in the source's style under the table (see paper.lua)
+            out += ["", "::: {.source}", f"Note: {escape(note)}", ":::"]
         if self.source:
             out += ["", "::: {.source}", f"Source: {escape(self.source)}", ":::"]
         return "\n".join(out) + "\n"

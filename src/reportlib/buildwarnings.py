@@ -1,0 +1,70 @@
+"""Build warnings with stable ids, so that a reviewer can accept one by its id.
+
+An id is ``<where>/<key>``. ``where`` is the report that warned, ``same-fact`` for a
+fact two papers state differently (:mod:`reportlib.samefacts`), ``pack`` for the
+pack, or ``accept`` for an acceptance that matches no warning. ``key`` names what was
+checked (a check's name, a declared fact), never the figures in the message, so that
+the id survives a change of figures; a warning that names nothing of the kind gets a
+key made from a hash of its text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+#: What an id looks like: ``where/key``, lower case, digits, ``-``, ``_`` and ``.``.
+ID = re.compile(r"[a-z0-9_-]+/[a-z0-9_.-]+")
+SAME_FACT, PACK, ACCEPT = "same-fact", "pack", "accept"
+
+
+@dataclass(frozen=True)
+class BuildWarning:
+    """One warning of a build: its stable id and what it says."""
+
+    id: str
+    message: str
+
+    @property
+    def where(self) -> str:
+        """The report that warned, or ``same-fact``, ``pack`` or ``accept``."""
+        return self.id.partition("/")[0]
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "message": self.message}
+
+
+def slug(text: str) -> str:
+    """``text`` as an id's key: "Other income (£'000)" -> "other-income-000"."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "warning"
+
+
+def text_key(message: str) -> str:
+    """The key of a warning that names no check: from its text, so stable while it is."""
+    return "w-" + hashlib.sha256(message.encode("utf-8")).hexdigest()[:10]
+
+
+def of_report(report: str, entry: dict[str, Any]) -> list[BuildWarning]:
+    """The warnings of a report's manifest entry (an entry without ids: keys from text)."""
+    messages = [str(m) for m in entry.get("warnings", [])]
+    keys = entry.get("warning_ids")
+    if not isinstance(keys, list) or len(keys) != len(messages):
+        keys = [text_key(m) for m in messages]
+    return [BuildWarning(f"{report}/{k}", m) for k, m in zip(keys, messages, strict=True)]
+
+
+def of_pack(messages: list[str]) -> list[BuildWarning]:
+    return [BuildWarning(f"{PACK}/{text_key(m)}", m) for m in messages]
+
+
+def of_json(found: Any) -> list[BuildWarning]:
+    """Warnings stored as ``[{"id": ..., "message": ...}]`` (the meeting's own)."""
+    if not isinstance(found, list):
+        return []
+    return [
+        BuildWarning(str(w["id"]), str(w["message"]))
+        for w in found
+        if isinstance(w, dict) and "id" in w and "message" in w
+    ]
