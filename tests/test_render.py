@@ -380,3 +380,179 @@ def test_markdown_images_must_be_files_inside_notebooks(project, tmp_path, targe
         with pytest.raises(RenderError, match=r"Markdown cell 3 shows .*, which leads outside"):
             render.render(fmt, doc, {}, project.notebooks, tmp_path / f"x.{fmt}")
         assert not (tmp_path / f"x.{fmt}").exists()
+
+
+# The feature notebook renders_every_feature: every kind of output and every cell option
+# an analyst may type, through both renderers.
+
+
+@pytest.fixture(scope="module")
+def features(tmp_path_factory):
+    """Build renders_every_feature once; return (html, pdf text, pdf reader, warnings)."""
+    root = tmp_path_factory.mktemp("features") / "project"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("outputs"))
+    with (root / "params" / "2020-12.yaml").open("a", encoding="utf-8") as params:
+        params.write("  renders_every_feature:\n    title: Every feature\n")
+    result = build(
+        Project(root),
+        "2020-12",
+        reports=["renders_every_feature"],
+        progress=Progress(io.StringIO(), tty=False),
+        engine="typst",
+    )
+    assert result.ok, [str(j.error) for j in result.failed]  # eval: false did not run
+    out = result.output_dir
+    reader = pypdf.PdfReader(out / "renders_every_feature.pdf")
+    manifest = json.loads((out / "manifest.json").read_text())
+    warnings = manifest["reports"]["renders_every_feature"]["warnings"]
+    return (out / "renders_every_feature.html").read_text(), pdf_text(reader), reader, warnings
+
+
+def _html_text(html):
+    return re.sub(r"<[^>]+>", "", html).replace("&quot;", '"').replace("&#x27;", "'")
+
+
+def test_features_unicode_and_missing_glyphs(features):
+    html, text, _, warnings = features
+    for words in ("café, naïve, “quoted”, 5 \u00d7 4 \u2212 3 ≥ 2 and £12", "東京 and 🎉"):
+        assert words in html
+    assert "café, naïve, “quoted”" in text
+    assert any(
+        w.startswith("cell 2: the PDF's fonts have no glyph for") and "東" in w for w in warnings
+    )
+
+
+def test_features_links_in_both_formats(features):
+    html, _, reader, _ = features
+    assert '<a href="https://www.local.gov.uk/guidance">the guidance</a>' in html
+    assert '<a href="mailto:team@example.org">the team</a>' in html
+    # A heading link in another case goes to the heading in both formats.
+    assert '<a href="#Next-steps">the next steps</a>' in html
+    uris, internal = set(), 0
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            if action is not None and "/URI" in action:
+                uris.add(str(action["/URI"]))
+            elif annot.get_object().get("/Dest") is not None or action is not None:
+                internal += 1
+    assert {"https://www.local.gov.uk/guidance", "mailto:team@example.org"} <= uris
+    assert internal >= 1
+
+
+def test_features_maths_as_mathml_and_typst(features):
+    html, text, _, _ = features
+    assert "<mfrac><mi>a</mi><mi>b</mi></mfrac>" in html  # $\frac{a}{b}$
+    assert "<msqrt><mi>x</mi></msqrt>" in html  # \(\sqrt{x}\)
+    assert html.count('<math display="block"') >= 3  # $$E = mc^2$$, align, the Latex output
+    assert "<mtable>" in html  # the align environment kept its rows
+    assert "<msubsup><mo>∫</mo>" in html  # IPython Latex output
+    visible = re.sub(r"<annotation.*?</annotation>", "", html, flags=re.S)  # TeX for tools
+    assert "\\frac" not in visible and "\\begin{align}" not in visible
+    assert "<IPython.core.display.Latex" not in html + text
+    assert "money stays money: $5 and $10." in html and "money stays money: $5 and $10." in text
+    assert "𝐸 = 𝑚𝑐" in text  # Typst maths, in its maths font
+    assert re.search(r"𝑎\s*=\s*𝑏\s*\+\s*𝑐\s*\n.*𝑑\s*=\s*𝑒", text)  # both rows of align
+    assert "∫" in text
+
+
+def test_features_raw_cells_go_to_their_format(features):
+    html, text, _, warnings = features
+    assert '<p class="raw-html">A raw HTML paragraph.</p>' in html
+    assert "A raw HTML paragraph." not in text
+    assert "A raw Typst paragraph." in text and "A raw Typst paragraph." not in html
+    assert "<strong>A raw LaTeX paragraph</strong>" in html and "A raw LaTeX paragraph" in text
+    assert "reStructuredText paragraph" not in html + text
+    assert any(
+        w.startswith("raw cell 7 is left out: its format is text/restructuredtext")
+        for w in warnings
+    )
+
+
+def test_features_every_image_kind(features):
+    html, _, reader, _ = features
+    for mime in ("image/png", "image/jpeg", "image/svg+xml"):
+        assert f'src="data:{mime};base64,' in html, mime
+    assert 'alt="An attached blue square" src="data:image/png;base64,' in html
+    alts = {alt for kind, alt in struct_elements(reader) if kind == "/Figure"}
+    assert {"A PNG image of a blue square.", "A JPEG chart of one bar.", "An SVG circle."} <= alts
+    images = [name for page in reader.pages for name in page.images]
+    assert len(images) >= 3  # the PNG, the JPEG and the attachment (the SVG is drawn)
+
+
+def test_features_streams_tables_and_long_lines(features):
+    html, text, _, _ = features
+    assert "Printed to stdout." in html and "Printed to stdout." in text
+    # A DataFrame and a Styler are house tables in both formats.
+    assert '<th class="num" scope="col">Share (%)</th>' in html
+    assert "<caption>A styled table</caption>" in html
+    assert re.search(r"North\s+1,200\s+26\.1\b", text)
+    assert re.search(r"A styled table\s+Region\s+Sales\s+Share \(%\)\s+North\s+1200\s+26\.10", text)
+    assert "<pandas" not in html + text
+    # 3,003 characters on one line: all of them in the PDF, on lines that fit the page.
+    long_lines = re.findall(r"^[0-9END]{40,}$", text, re.M)
+    assert "".join(long_lines) == "0123456789" * 300 + "END"
+    assert max(len(line) for line in long_lines) <= 100
+
+
+def test_features_rich_output_falls_back_or_warns(features):
+    html, text, _, warnings = features
+    assert "<script>" not in html and "scripted" not in html + text
+    assert any(
+        w.startswith("cell 17: an HTML output would load or run something (<script>)")
+        for w in warnings
+    )
+    assert any(
+        w.startswith("cell 18: an output of type application/json has no form") for w in warnings
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "html_has", "pdf_has", "absent"),
+    [
+        ("eval: false", [], [], ["this cell must not run", "RuntimeError"]),
+        (
+            "echo: true",
+            ["total = 2 + 2", "echoed total 4"],
+            ["total = 2 + 2", "echoed total 4"],
+            ["#| echo"],
+        ),
+        (
+            "error: true",
+            ["ValueError: an error shown in the paper"],
+            ["ValueError: an error shown in the paper"],
+            [],
+        ),
+        ("include: false", [], [], ["included nowhere"]),
+        ("output: false", [], [], ["output hidden"]),
+        ("warning: true", ["UserWarning: a shown warning"], ["UserWarning: a shown warning"], []),
+        (
+            "fig-width, fig-height",
+            ["figure size (np.float64(3.0), np.float64(2.0))", 'style="width: 3in"'],
+            ["figure size (np.float64(3.0), np.float64(2.0))"],
+            [],
+        ),
+        (
+            "label, tbl-cap",
+            ['id="tbl-regions"', "<figcaption>Regions by sales</figcaption>"],
+            ["Regions by sales"],
+            [],
+        ),
+        ("fig-alt", ['alt="An SVG circle."'], [], []),
+    ],
+)
+def test_features_cell_options(features, option, html_has, pdf_has, absent):
+    html, text, _, _ = features
+    for words in html_has:
+        assert words in html, option
+    for words in pdf_has:
+        assert words in text, option
+    for words in absent:
+        assert words not in html and words not in text, option
+
+
+def test_features_unsupported_option_is_a_warning_naming_cell_and_option(features):
+    *_, warnings = features
+    assert "cell 25: the cell option 'code-fold' is not supported and has no effect" in "\n".join(
+        warnings
+    )

@@ -193,9 +193,7 @@ def _allowed_errors_only(staged: Path) -> bool:
     """True if every cell that failed has ``error: true``: papermill raises for any error
     output, so its markers are taken out of the staged notebook again."""
     nb = nbformat.read(staged, as_version=4)
-    failed = [
-        c for c in nb.cells if any(o.output_type == "error" for o in c.get("outputs", []))
-    ]
+    failed = [c for c in nb.cells if any(o.output_type == "error" for o in c.get("outputs", []))]
     if not failed or any(ALLOWS_ERROR not in c.metadata.get("tags", []) for c in failed):
         return False
     nb.cells = [c for c in nb.cells if ERROR_MARKER_TAG not in c.metadata.get("tags", [])]

@@ -97,7 +97,7 @@ def to_mathml(found: list[tuple[str, bool]]) -> tuple[list[str], list[str]]:
     )
     paragraphs = [p for p in re.split(r"</?p>", page) if p.strip()]
     markup, problems = [], []
-    for (tex, shown), paragraph in zip(found, paragraphs, strict=False):
+    for (tex, _), paragraph in zip(found, paragraphs, strict=False):
         math = _MATHML.search(paragraph)
         if math:
             markup.append(math.group(0))

@@ -87,7 +87,9 @@ def load_schema(path: Path, shown: str | None = None) -> Schema:
             isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0
         ):
             problems.append(
-                Problem(shown, "decimals must be a whole number, 0 or more", f"columns.{name}", line)
+                Problem(
+                    shown, "decimals must be a whole number, 0 or more", f"columns.{name}", line
+                )
             )
             continue
         columns.append(

@@ -195,7 +195,11 @@ class Table:
         dashes = [3 + _width([h, *(r[i] for r in rows)]) for i, h in enumerate(head)]
         out = [
             line(head),
-            "|" + "|".join(("-" * d) + ":" if n else ":" + "-" * d for n, d in zip(numeric, dashes, strict=True)) + "|",
+            "|"
+            + "|".join(
+                "-" * d + ":" if n else ":" + "-" * d for n, d in zip(numeric, dashes, strict=True)
+            )
+            + "|",
         ]
         out += [line(r, self.depth[i] if i < len(self.depth) else 0) for i, r in enumerate(rows)]
         if self.caption:
@@ -216,10 +220,10 @@ def _width(cells: list[str]) -> int:
 
 
 def _flat_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """Column labels as single strings ("Sales – North" for a two-level header)."""
+    """Column labels as single strings ("Sales, North" for a two-level header)."""
     if isinstance(frame.columns, pd.MultiIndex):
         frame = frame.copy()
-        frame.columns = [" \u2013 ".join(str(p) for p in c if str(p)) for c in frame.columns]
+        frame.columns = [", ".join(str(p) for p in c if str(p)) for c in frame.columns]
     return frame
 
 

@@ -215,7 +215,9 @@ def _latex_as_markdown(cell: NotebookNode, number: Any) -> str:
             cell.source, "markdown", format="latex", extra_args=["--quiet"], sandbox=True
         )
     except RuntimeError as error:
-        raise RenderError(f"raw cell {number} (text/latex) is not LaTeX pandoc can read: {error}") from None
+        raise RenderError(
+            f"raw cell {number} (text/latex) is not LaTeX that pandoc can read: {error}"
+        ) from None
 
 
 def without_previews(outputs: list) -> list:

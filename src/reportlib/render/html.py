@@ -105,8 +105,6 @@ def _exporter(**options: Any) -> Any:
     from reportlib import maths
 
     class Exporter(HTMLExporter):
-        problems: list[str] = []
-
         @jinja2.pass_context
         def markdown2html(self, context: Any, source: str) -> str:
             tokened, restore, problems = maths.protect(source)

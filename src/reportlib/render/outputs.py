@@ -57,9 +57,14 @@ def shown(output: NotebookNode, number: object, warnings: list[str]) -> Notebook
         )
         return None
     output = v4.new_output(
-        output.output_type, data=data, metadata=output.get("metadata", {}),
-        **({"execution_count": output.get("execution_count")}
-           if output.output_type == "execute_result" else {}),
+        output.output_type,
+        data=data,
+        metadata=output.get("metadata", {}),
+        **(
+            {"execution_count": output.get("execution_count")}
+            if output.output_type == "execute_result"
+            else {}
+        ),
     )
     return output
 
