@@ -451,8 +451,10 @@ def test_features_maths_as_mathml_and_typst(features):
     assert "\\frac" not in visible and "\\begin{align}" not in visible
     assert "<IPython.core.display.Latex" not in html + text
     assert "money stays money: $5 and $10." in html and "money stays money: $5 and $10." in text
-    assert "𝐸 = 𝑚𝑐" in text  # Typst maths, in its maths font
-    assert re.search(r"𝑎\s*=\s*𝑏\s*\+\s*𝑐\s*\n.*𝑑\s*=\s*𝑒", text)  # both rows of align
+    # Typst maths, in its maths font's italic letters: E = mc², and both rows of align
+    e, m, c, a, b, d, e_ = (chr(0x1D438), *(chr(0x1D44E + ord(x) - 97) for x in "mcabde"))
+    assert f"{e} = {m}{c}" in text
+    assert re.search(rf"{a}\s*=\s*{b}\s*\+\s*{c}\s*\n.*{d}\s*=\s*{e_}", text)
     assert "∫" in text
 
 

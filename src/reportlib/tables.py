@@ -213,10 +213,15 @@ class Table:
 INDENT = "`#h({:g}em)`{{=typst}}"
 
 
+#: The most characters a column asks for: longer text wraps rather than squeeze the rest.
+WIDEST = 45
+
+
 def _width(cells: list[str]) -> int:
-    """Characters a column needs: its longest cell, but a header may wrap at its words."""
-    longest_word = max((len(w) for w in cells[0].split()), default=0)
-    return max([longest_word, *(len(c) for c in cells[1:])])
+    """Characters a column needs: its longest cell, and its header (bold) on two lines."""
+    head = cells[0]
+    longest_word = max((len(w) for w in head.split()), default=0) + 2
+    return min(WIDEST, max([longest_word, -(-len(head) // 2), *(len(c) for c in cells[1:])]))
 
 
 def _flat_columns(frame: pd.DataFrame) -> pd.DataFrame:
