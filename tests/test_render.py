@@ -558,3 +558,22 @@ def test_features_unsupported_option_is_a_warning_naming_cell_and_option(feature
     assert "cell 25: the cell option 'code-fold' is not supported and has no effect" in "\n".join(
         warnings
     )
+
+
+def test_a_raw_html_cell_that_would_run_something_is_refused_naming_the_cell():
+    cell = nbformat.v4.new_raw_cell("<p>hi</p><script>alert(1)</script>")
+    cell.metadata.format = "text/html"
+    cell.metadata.reportlib = {"cell": 4}
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    with pytest.raises(RenderError, match=r"raw cell 4 \(text/html\) would load or run .*<script>"):
+        document.prepare(nb)
+
+
+def test_a_missing_attachment_names_the_cell(tmp_path):
+    from reportlib.render import pdf
+
+    cell = nbformat.v4.new_markdown_cell("![x](attachment:gone.png)")
+    cell.metadata.reportlib = {"cell": 5}
+    doc = document.prepare(nbformat.v4.new_notebook(cells=[cell]))
+    with pytest.raises(RenderError, match="Markdown cell 5 shows attachment:gone.png, but"):
+        pdf.to_markdown(doc, tmp_path, tmp_path)
