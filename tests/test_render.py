@@ -575,5 +575,5 @@ def test_a_missing_attachment_names_the_cell(tmp_path):
     cell = nbformat.v4.new_markdown_cell("![x](attachment:gone.png)")
     cell.metadata.reportlib = {"cell": 5}
     doc = document.prepare(nbformat.v4.new_notebook(cells=[cell]))
-    with pytest.raises(RenderError, match="Markdown cell 5 shows attachment:gone.png, but"):
+    with pytest.raises(RenderError, match=r"Markdown cell 5 shows attachment:gone\.png, but"):
         pdf.to_markdown(doc, tmp_path, tmp_path)
