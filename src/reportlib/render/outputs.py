@@ -52,8 +52,9 @@ def shown(output: NotebookNode, number: object, warnings: list[str]) -> Notebook
     data = {k: v for k, v in data.items() if k in SHOWN}
     if not data:
         warnings.append(
-            f"cell {number}: an output of type {', '.join(kinds) or 'none'} has no form a "
-            "paper can show (an image, HTML, Markdown, LaTeX or text), so it is left out"
+            f"cell {number}: an output ({', '.join(kinds) or 'empty'}) has nothing a paper "
+            "can show (an image, Markdown, LaTeX, HTML that loads and runs nothing, or text "
+            "other than the object's name), so it is left out"
         )
         return None
     output = v4.new_output(

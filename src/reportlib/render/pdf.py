@@ -11,6 +11,7 @@ body paragraphs are numbered by ``paper.lua``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import shutil
@@ -197,17 +198,13 @@ def missing_glyphs(parts: list[str], number: Any) -> list[str]:
     ]
 
 
-_COVERED: set[str] = set()
-
-
-def _covered() -> set[str]:
+@functools.cache
+def _covered() -> frozenset[str]:
     """Every character some font of the PDF draws (read once)."""
-    if not _COVERED:
-        from matplotlib.ft2font import FT2Font
+    from matplotlib.ft2font import FT2Font
 
-        for font in sorted(style.font_dir().glob("DejaVuSans*.ttf")):
-            _COVERED.update(chr(c) for c in FT2Font(str(font)).get_charmap())
-    return _COVERED
+    fonts = sorted(style.font_dir().glob("DejaVuSans*.ttf"))
+    return frozenset(chr(c) for font in fonts for c in FT2Font(str(font)).get_charmap())
 
 
 def front_metadata(context: dict[str, Any]) -> dict[str, Any]:
