@@ -271,9 +271,11 @@ def _failed_cell(nb: NotebookNode) -> int | None:
     """Index of the cell that failed: the one with an error output, else the last one started."""
     started = None
     for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or ERROR_MARKER_TAG in cell.metadata.get("tags", []):
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type != "code" or ERROR_MARKER_TAG in tags:
             continue
-        if any(o.output_type == "error" for o in cell.get("outputs", [])):
+        failed = any(o.output_type == "error" for o in cell.get("outputs", []))
+        if failed and ALLOWS_ERROR not in tags:  # an error: true cell's error is no failure
             return index
         if cell.metadata.get("papermill", {}).get("start_time"):
             started = index
