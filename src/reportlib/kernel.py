@@ -8,6 +8,7 @@ forms (the Markdown is what the PDF route uses), and applies a cell's ``fig-widt
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 
@@ -29,7 +30,8 @@ def setup() -> None:
     # Keyword arguments reach savefig: no creation date in the SVG.
     set_matplotlib_formats("svg", metadata={"Date": None}, bbox_inches="tight")
     register_tables(shell.display_formatter)
-    shell.events.register("pre_run_cell", _figure_size)
+    default = tuple(matplotlib.rcParams["figure.figsize"])
+    shell.events.register("pre_run_cell", functools.partial(_figure_size, default))
 
 
 def register_tables(display_formatter: Any) -> None:
@@ -49,22 +51,16 @@ def register_tables(display_formatter: Any) -> None:
         formatter.for_type(Styler, lambda obj, m=method: getattr(Table.of_styler(obj), m)())
 
 
-_default_size: tuple[float, float] | None = None
-
-
-def _figure_size(info: Any) -> None:
+def _figure_size(default: tuple[float, float], info: Any) -> None:
     """Before each cell: figures at the cell's ``fig-width``/``fig-height`` (inches), if any."""
     import matplotlib
 
     from reportlib import cellopts
 
-    global _default_size
-    if _default_size is None:
-        _default_size = tuple(matplotlib.rcParams["figure.figsize"])
     try:
         options = cellopts.parse(info.raw_cell or "")
     except cellopts.CellOptionsError:
         options = {}  # reported, with the cell's number, when the paper is rendered
-    width, height = _default_size
+    width, height = default
     size = cellopts.figure_size(options)
     matplotlib.rcParams["figure.figsize"] = (size[0] or width, size[1] or height)

@@ -16,6 +16,7 @@ output is reduced to those forms before either renderer sees it:
 
 from __future__ import annotations
 
+import copy
 import re
 
 from nbformat import NotebookNode, v4
@@ -57,17 +58,9 @@ def shown(output: NotebookNode, number: object, warnings: list[str]) -> Notebook
             "other than the object's name), so it is left out"
         )
         return None
-    output = v4.new_output(
-        output.output_type,
-        data=data,
-        metadata=output.get("metadata", {}),
-        **(
-            {"execution_count": output.get("execution_count")}
-            if output.output_type == "execute_result"
-            else {}
-        ),
-    )
-    return output
+    kept = copy.deepcopy(output)
+    kept.data = data
+    return kept
 
 
 def _active_html(html: str) -> str:
