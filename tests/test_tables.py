@@ -92,3 +92,11 @@ def test_a_change_is_as_precise_as_the_figures_it_comes_from():
     whole["change"] = whole["now"] - whole["then"]
     table = Table(whole, formats={"then": "pct", "now": "pct", "change": "change"})
     assert "| a | 81 | 77 | \u22124 |" in table._repr_markdown_()
+
+
+def test_a_styler_with_a_two_level_header_and_a_named_index():
+    columns = pd.MultiIndex.from_tuples([("Sales", "North"), ("Sales", "South")])
+    frame = pd.DataFrame([[1, 2], [3, 4]], columns=columns, index=pd.Index(["a", "b"], name="Row"))
+    markdown = Table.of_styler(frame.style.hide(["a"]))._repr_markdown_()
+    assert markdown.splitlines()[0] == "| Row | Sales, North | Sales, South |"
+    assert markdown.splitlines()[2:] == ["| b | 3 | 4 |"]

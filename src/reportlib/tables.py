@@ -121,14 +121,18 @@ class Table:
         The Styler's own colours and CSS are not kept: papers have one table style.
         """
         data = _flat_columns(styler.data)
-        rows = [line.split("\x1f") for line in styler.to_string(delimiter="\x1f").splitlines()]
-        head, body = rows[0], rows[1:]
-        shown_index = len(head) - (len(data.columns) - len(getattr(styler, "hidden_columns", [])))
+        hidden = set(getattr(styler, "hidden_columns", []))
+        columns = [str(c) for i, c in enumerate(data.columns) if i not in hidden]
+        # The body is the last lines (the header may take several); each row starts with
+        # its index labels unless the index is hidden.
+        lines = styler.to_string(delimiter="\x1f").splitlines()
+        shown_rows = len(data) - len(set(getattr(styler, "hidden_rows", [])))
+        body = [line.split("\x1f") for line in lines[len(lines) - shown_rows :]]
+        labels = (len(body[0]) if body else len(columns)) - len(columns)
         if isinstance(data.index, pd.RangeIndex):  # row numbers say nothing to a reader
-            head, body = head[shown_index:], [r[shown_index:] for r in body]
-            shown_index = 0
-        names = [str(n) if n is not None else "" for n in data.index.names][:shown_index]
-        head = names + head[shown_index:]
+            body, labels = [row[labels:] for row in body], 0
+        names = [str(n) if n is not None else "" for n in data.index.names][:labels]
+        head = names + columns
         numeric = {str(c) for c in data.columns if pd.api.types.is_numeric_dtype(data[c])}
         frame = pd.DataFrame(body, columns=head)
         formats = {c: "shown" if c in numeric else "text" for c in frame.columns}
