@@ -421,6 +421,7 @@ def test_features_links_in_both_formats(features):
     assert '<a href="mailto:team@example.org">the team</a>' in html
     # A heading link in another case goes to the heading in both formats.
     assert '<a href="#Next-steps">the next steps</a>' in html
+    assert '<a href="#tbl-regions">the table</a>' in html
     uris, internal = set(), 0
     for page in reader.pages:
         for annot in page.get("/Annots") or []:
@@ -430,7 +431,7 @@ def test_features_links_in_both_formats(features):
             elif annot.get_object().get("/Dest") is not None or action is not None:
                 internal += 1
     assert {"https://www.local.gov.uk/guidance", "mailto:team@example.org"} <= uris
-    assert internal >= 1
+    assert internal >= 2  # the heading and the labelled table
 
 
 def test_features_maths_as_mathml_and_typst(features):

@@ -111,7 +111,8 @@ def _output(output: Any, options: dict, media: Path, stem: str) -> str | None:
         if mime in data:
             return _figure(mime, data[mime], output.metadata.get("reportlib", {}), media, stem)
     if "text/markdown" in data:
-        return _with_table_caption(str(data["text/markdown"]), options.get("tbl-cap"))
+        markdown = _with_table_caption(str(data["text/markdown"]), options.get("tbl-cap"))
+        return _with_table_label(markdown, options.get("label"))
     if "text/plain" in data:  # the fallback for any rich output, HTML included
         return _preformatted(str(data["text/plain"]))
     if "text/html" in data:
@@ -139,6 +140,16 @@ def _with_table_caption(markdown: str, caption: str | None) -> str:
         return markdown
     table, sep, rest = markdown.partition("\n\n::: {.source}")
     return f"{table.rstrip()}\n\n: {inline.escape(caption)}\n{sep}{rest}"
+
+
+def _with_table_label(markdown: str, label: str | None) -> str:
+    """A ``label`` cell option as the id of the table's caption, so links can reach it."""
+    if not label or label.startswith("fig-") or "|" not in markdown:
+        return markdown
+    found = re.search(r"^: .*$", markdown, re.M)
+    if not found:
+        return markdown
+    return f"{markdown[: found.end()]} {{#{_LABEL.sub('-', label)}}}{markdown[found.end() :]}"
 
 
 def _local_images(text: str, media: Path, notebooks_dir: Path, number: Any) -> str:
