@@ -572,3 +572,9 @@ def test_a_missing_attachment_names_the_cell(tmp_path):
     doc = document.prepare(nbformat.v4.new_notebook(cells=[cell]))
     with pytest.raises(RenderError, match=r"Markdown cell 5 shows attachment:gone\.png, but"):
         pdf.to_markdown(doc, tmp_path, tmp_path)
+
+
+def test_printed_text_loses_colour_codes_and_redrawn_progress():
+    from reportlib.render.outputs import terminal_text
+
+    assert terminal_text("\x1b[31mred\x1b[0m\n 10%\r 50%\r100%\ndone\r\n") == "red\n100%\ndone\n"

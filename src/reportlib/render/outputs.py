@@ -11,6 +11,8 @@ output is reduced to those forms before either renderer sees it:
 - a plain-text form that only names the object (``<Foo object at 0x…>``) says nothing
   to a reader and is dropped too;
 - an error output (only kept from a cell with ``error: true``) becomes its traceback;
+- printed text loses terminal colour codes, and a line redrawn with ``\\r`` (a progress
+  bar) keeps only what it last showed;
 - an output left with no form a paper can show is a warning naming the cell.
 """
 
@@ -34,6 +36,8 @@ def shown(output: NotebookNode, number: object, warnings: list[str]) -> Notebook
     if output.output_type == "error":
         text = "\n".join(_ANSI.sub("", line) for line in output.get("traceback", []))
         return v4.new_output("stream", name="stdout", text=text or output.get("evalue", ""))
+    if output.output_type == "stream":
+        return v4.new_output("stream", name=output.name, text=terminal_text(output.text))
     if output.output_type not in ("display_data", "execute_result"):
         return output
     data = dict(output.get("data", {}))
@@ -61,6 +65,12 @@ def shown(output: NotebookNode, number: object, warnings: list[str]) -> Notebook
     kept = copy.deepcopy(output)
     kept.data = data
     return kept
+
+
+def terminal_text(text: str) -> str:
+    """Printed text as it last stood on a terminal: no colour codes, redrawn lines once."""
+    lines = _ANSI.sub("", text).split("\n")
+    return "\n".join(line.rstrip("\r").rsplit("\r", 1)[-1] for line in lines)
 
 
 def _active_html(html: str) -> str:
