@@ -83,11 +83,11 @@ def test_a_meaningful_index_becomes_columns():
     assert "| 0 |" not in Table.of_frame(frame.reset_index())._repr_markdown_()
 
 
-def test_a_change_is_as_precise_as_the_figures_it_comes_from():
-    frame = pd.DataFrame({"m": ["a", "b"], "then": [29.5, 30.0], "now": [30.5, 31.0]})
-    frame["change"] = frame["now"] - frame["then"]  # 1.0 and 1.0: stated to one place
+def test_a_change_follows_the_precision_of_its_inputs():
+    frame = pd.DataFrame({"m": ["a", "b"], "then": [30.1, 81.0], "now": [29.9, 77.0]})
+    frame["change"] = frame["now"] - frame["then"]  # -0.20000000000000284 and -4.0
     table = Table(frame, formats={"then": "pct", "now": "pct", "change": "change"})
-    assert "| a | 29\\.5 | 30\\.5 | \\+1\\.0 |" in table._repr_markdown_()
+    assert "| a | 30\\.1 | 29\\.9 | \u22120\\.2 |" in table._repr_markdown_()
     whole = frame.assign(then=[81.0, 87.0], now=[77.0, 83.0])
     whole["change"] = whole["now"] - whole["then"]
     table = Table(whole, formats={"then": "pct", "now": "pct", "change": "change"})

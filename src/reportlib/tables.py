@@ -57,8 +57,9 @@ class Table:
     unlisted numeric columns are ``count`` if whole and ``number`` otherwise. ``pct``,
     ``number`` and ``change`` columns show the decimal places their data has (81 and
     87 as whole numbers, 29.9 with one), the same for every row of the column, unless
-    ``decimals`` or the data's schema (``decimals:`` of the column of that name) says;
-    a ``change`` column at least as many as the table's other figures, its inputs.
+    ``decimals`` or the data's schema (``decimals:`` of the column of that name) says.
+    A change worked out from whole numbers is whole (-4, not -4.0); one from figures
+    with a decimal place has one (the sum's float noise is not a decimal place).
     ``level`` names a column of depths (0 for a row, 1 for its parts, …): it is not
     shown; each row's ``indent`` cell (else its first) is indented by its depth, and a
     total adds only the rows at depth 0.
@@ -96,13 +97,6 @@ class Table:
             for c in frame.columns
             if self.formats[c] in AS_STATED
         }
-        # A change is worked out from the table's figures: as precise as they are stated.
-        inputs = max(
-            (d for c, d in self.decimals.items() if self.formats[c] != "change"), default=0
-        )
-        for c in self.decimals:
-            if self.formats[c] == "change" and c not in stated:
-                self.decimals[c] = max(self.decimals[c], inputs)
         self.total = total
 
     @classmethod
