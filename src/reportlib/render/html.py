@@ -105,6 +105,10 @@ def _exporter(**options: Any) -> Any:
     from reportlib import maths
 
     class Exporter(HTMLExporter):
+        def __init__(self, **options: Any) -> None:
+            super().__init__(**options)
+            self.problems: list[str] = []  # formulas pandoc could not read, by cell
+
         @jinja2.pass_context
         def markdown2html(self, context: Any, source: str) -> str:
             tokened, restore, problems = maths.protect(source)
@@ -128,7 +132,6 @@ def render(
         anchor_link_text="",
     )
     exporter.register_filter("data_uri", data_uri)
-    exporter.problems = []
     resources = {"reportlib": context, "metadata": {"path": str(notebooks_dir)}}
     try:
         body, _ = exporter.from_notebook_node(document.nb, resources=resources)
