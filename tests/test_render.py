@@ -435,14 +435,14 @@ def test_features_links_in_both_formats(features):
 
 
 def test_features_maths_as_mathml_and_typst(features):
-    html, text, _, _ = features
+    html, text, _, warnings = features
     assert "<mfrac><mi>a</mi><mi>b</mi></mfrac>" in html  # $\frac{a}{b}$
     assert "<msqrt><mi>x</mi></msqrt>" in html  # \(\sqrt{x}\)
     assert html.count('<math display="block"') >= 3  # $$E = mc^2$$, align, the Latex output
     assert "<mtable>" in html  # the align environment kept its rows
     assert "<msubsup><mo>∫</mo>" in html  # IPython Latex output
     visible = re.sub(r"<annotation.*?</annotation>", "", html, flags=re.S)  # TeX for tools
-    assert "\\frac" not in visible and "\\begin{align}" not in visible
+    assert "\\frac{a}{b}" not in visible and "\\begin{align}" not in visible
     assert "<IPython.core.display.Latex" not in html + text
     assert "money stays money: $5 and $10." in html and "money stays money: $5 and $10." in text
     # Typst maths, in its maths font's italic letters: E = mc², and both rows of align
@@ -450,6 +450,8 @@ def test_features_maths_as_mathml_and_typst(features):
     assert f"{e} = {m}{c}" in text
     assert re.search(rf"{a}\s*=\s*{b}\s*\+\s*{c}\s*\n.*{d}\s*=\s*{e_}", text)
     assert "∫" in text
+    assert "<code>\\frac{a</code>" in html and "\\frac{a" in text  # shown as typed, and a warning
+    assert "cell 3: the formula '\\\\frac{a' is not TeX that pandoc can read" in warnings
 
 
 def test_features_raw_cells_go_to_their_format(features):
