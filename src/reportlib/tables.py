@@ -215,7 +215,7 @@ class Table:
         return "\n".join(out) + "\n"
 
 
-#: A sub-row's indent in the PDF (em per level of depth), as raw Typst in its first cell.
+#: A sub-row's indent in the PDF (em per level of depth), raw Typst before its indented cell.
 INDENT = "`#h({:g}em)`{{=typst}}"
 
 
