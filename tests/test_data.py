@@ -148,3 +148,20 @@ def test_a_bom_and_crlf_line_ends_still_read(project):
     text = "\ufeffregion,amount,share_pct\r\nNorth,120,40\r\nSouth,180,60\r\n"
     (project.data_dir("2020-12") / "sales.csv").write_bytes(text.encode("utf-8"))
     assert list(load_table("sales", "2020-12", project=project)["region"]) == ["North", "South"]
+
+
+def test_a_schema_states_a_columns_decimal_places_for_tables(project):
+    from reportlib.tables import Table
+
+    path = project.root / "data" / "schemas" / "sales.yaml"
+    text = path.read_text()
+    path.write_text(text.replace('units: "%", description', 'units: "%", decimals: 2, description'))
+    sales = load_table("sales", "2020-12", project=project)
+    assert (
+        "| North | 120 | 40\\.00 |" in Table(sales, formats={"share_pct": "pct"})._repr_markdown_()
+    )
+    path.write_text(
+        text.replace('units: "%", description', 'units: "%", decimals: one, description')
+    )
+    with pytest.raises(DataError, match=r"columns\.share_pct.*decimals must be a whole number"):
+        load_table("sales", "2020-12", project=project)

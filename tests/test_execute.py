@@ -59,10 +59,11 @@ def test_a_raising_cell_is_named_and_marked(project, tmp_path):
 
 
 def test_a_hung_cell_times_out(project, tmp_path):
-    result, staged = run(project, "sleeps", tmp_path, timeout=2, seconds=60)
+    # 5 s: the kernel's set-up cell (matplotlib, pandas) must finish within the timeout
+    result, staged = run(project, "sleeps", tmp_path, timeout=5, seconds=60)
     assert result.error.ename == "Timeout"
     assert result.error.cell == 2
-    assert "longer than 2 s" in str(result.error)
+    assert "longer than 5 s" in str(result.error)
     assert result.seconds < 30
     assert "An Exception was encountered" in nbformat.read(staged, as_version=4).cells[0].source
 
@@ -87,3 +88,34 @@ def test_a_notebook_papermill_refuses_is_a_failure_not_a_crash(project, tmp_path
 def test_a_kernel_that_dies_is_named(project, tmp_path):
     result, _ = run(project, "kills_its_kernel", tmp_path)
     assert (result.error.ename, result.error.cell) == ("DeadKernelError", 2)
+
+
+def _notebook(project, name, *sources):
+    cells = [nbformat.v4.new_code_cell('meeting = "2020-12"')]
+    cells[0].metadata.tags = ["parameters"]
+    cells += [nbformat.v4.new_code_cell(s) for s in sources]
+    kernel = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": kernel})
+    nbformat.write(nb, project.notebooks / f"{name}.ipynb")
+
+
+def test_eval_false_does_not_run_the_cell_and_keeps_its_code(project, tmp_path):
+    _notebook(project, "skips_a_cell", '#| eval: false\nraise RuntimeError("ran")', "x = 1")
+    result, _ = run(project, "skips_a_cell", tmp_path)
+    assert result.error is None
+    assert result.notebook.cells[2].source == '#| eval: false\nraise RuntimeError("ran")'
+    assert result.notebook.cells[2].outputs == []
+
+
+def test_error_true_lets_only_that_cell_fail(project, tmp_path):
+    _notebook(project, "may_fail", '#| error: true\nraise ValueError("shown")', "print('after')")
+    result, staged = run(project, "may_fail", tmp_path)
+    assert result.error is None
+    kept = nbformat.read(staged, as_version=4)
+    assert not any("An Exception was encountered" in c.source for c in kept.cells)
+    assert kept.cells[3].outputs[0].text == "after\n"
+
+    _notebook(project, "fails_later", "#| error: true\n1 / 0", 'raise KeyError("not allowed")')
+    result, _ = run(project, "fails_later", tmp_path)
+    assert result.error is not None and result.error.ename == "KeyError"
+    assert result.error.cell == 3

@@ -28,11 +28,11 @@ from helpers import REPO
 FIXTURE = REPO / "tests" / "fixtures" / "project"
 
 
-def _build(root):
+def _build(root, report="renders_paper"):
     result = build(
         Project(root),
         "2020-12",
-        reports=["renders_paper"],
+        reports=[report],
         progress=Progress(io.StringIO(), tty=False),
         engine="typst",
     )
@@ -487,3 +487,203 @@ def test_maths_carries_its_tex_source_as_alt_text(tmp_path):
             kids = node.get("/K", [])
             stack += kids if isinstance(kids, list) else [kids]
     assert sorted(alts) == ["\\frac{a}{b}", "\\sum_{i=1}^n i"]
+
+
+# The feature notebook renders_every_feature: every kind of output and every cell option
+# an analyst may type, through both renderers.
+
+
+@pytest.fixture(scope="module")
+def features(tmp_path_factory):
+    """Build renders_every_feature once; return (html, pdf text, pdf reader, warnings)."""
+    root = tmp_path_factory.mktemp("features") / "project"
+    shutil.copytree(FIXTURE, root, ignore=shutil.ignore_patterns("outputs"))
+    with (root / "params" / "2020-12.yaml").open("a", encoding="utf-8") as params:
+        params.write("  renders_every_feature:\n    title: Every feature\n")
+    result = _build(root, "renders_every_feature")  # it fails if an eval: false cell runs
+    out = result.output_dir
+    reader = pypdf.PdfReader(out / "renders_every_feature.pdf")
+    manifest = json.loads((out / "manifest.json").read_text())
+    warnings = manifest["reports"]["renders_every_feature"]["warnings"]
+    return (out / "renders_every_feature.html").read_text(), pdf_text(reader), reader, warnings
+
+
+def _html_text(html):
+    return re.sub(r"<[^>]+>", "", html).replace("&quot;", '"').replace("&#x27;", "'")
+
+
+def test_features_unicode_and_missing_glyphs(features):
+    html, text, _, warnings = features
+    for words in ("café, naïve, “quoted”, 5 \u00d7 4 \u2212 3 ≥ 2 and £12", "東京 and 🎉"):
+        assert words in html
+    assert "café, naïve, “quoted”" in text
+    assert any(
+        w.startswith("cell 2: the PDF's fonts have no glyph for") and "東" in w for w in warnings
+    )
+
+
+def test_features_links_in_both_formats(features):
+    html, _, reader, _ = features
+    assert '<a href="https://www.local.gov.uk/guidance">the guidance</a>' in html
+    assert '<a href="mailto:team@example.org">the team</a>' in html
+    # A heading link in another case goes to the heading in both formats.
+    assert '<a href="#Next-steps">the next steps</a>' in html
+    assert '<a href="#tbl-regions">the table</a>' in html
+    uris, internal = set(), 0
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A")
+            if action is not None and "/URI" in action:
+                uris.add(str(action["/URI"]))
+            elif annot.get_object().get("/Dest") is not None or action is not None:
+                internal += 1
+    assert {"https://www.local.gov.uk/guidance", "mailto:team@example.org"} <= uris
+    assert internal >= 2  # the heading and the labelled table
+
+
+def test_features_maths_as_mathml_and_typst(features):
+    html, text, _, warnings = features
+    assert "<mfrac><mi>a</mi><mi>b</mi></mfrac>" in html  # $\frac{a}{b}$
+    assert "<msqrt><mi>x</mi></msqrt>" in html  # \(\sqrt{x}\)
+    assert html.count('<math display="block"') >= 3  # $$E = mc^2$$, align, the Latex output
+    assert "<mtable>" in html  # the align environment kept its rows
+    assert "<msubsup><mo>∫</mo>" in html  # IPython Latex output
+    visible = re.sub(r"<annotation.*?</annotation>", "", html, flags=re.S)  # TeX for tools
+    assert "\\frac{a}{b}" not in visible and "\\begin{align}" not in visible
+    assert "<IPython.core.display.Latex" not in html + text
+    assert "money stays money: $5 and $10." in html and "money stays money: $5 and $10." in text
+    # Typst maths, in its maths font's italic letters: E = mc², and both rows of align
+    e, m, c, a, b, d, e_ = (chr(0x1D438), *(chr(0x1D44E + ord(x) - 97) for x in "mcabde"))
+    assert f"{e} = {m}{c}" in text
+    assert re.search(rf"{a}\s*=\s*{b}\s*\+\s*{c}\s*\n.*{d}\s*=\s*{e_}", text)
+    assert "∫" in text
+    assert "<code>\\frac{a</code>" in html and "\\frac{a" in text  # shown as typed, and a warning
+    assert "cell 3: the formula '\\\\frac{a' is not TeX that pandoc can read" in warnings
+
+
+def test_features_raw_cells_go_to_their_format(features):
+    html, text, _, warnings = features
+    assert '<p class="raw-html">A raw HTML paragraph.</p>' in html
+    assert "A raw HTML paragraph." not in text
+    assert "A raw Typst paragraph." in text and "A raw Typst paragraph." not in html
+    assert "<strong>A raw LaTeX paragraph</strong>" in html and "A raw LaTeX paragraph" in text
+    assert "reStructuredText paragraph" not in html + text
+    assert any(
+        w.startswith("raw cell 7 is left out: its format is text/restructuredtext")
+        for w in warnings
+    )
+
+
+def test_features_every_image_kind(features):
+    html, _, reader, _ = features
+    for mime in ("image/png", "image/jpeg", "image/svg+xml"):
+        assert f'src="data:{mime};base64,' in html, mime
+    assert 'alt="An attached blue square" src="data:image/png;base64,' in html
+    alts = {alt for kind, alt in struct_elements(reader) if kind == "/Figure"}
+    assert {"A PNG image of a blue square.", "A JPEG chart of one bar.", "An SVG circle."} <= alts
+    images = [name for page in reader.pages for name in page.images]
+    assert len(images) >= 3  # the PNG, the JPEG and the attachment (the SVG is drawn)
+
+
+def test_features_streams_tables_and_long_lines(features):
+    html, text, _, _ = features
+    assert "Printed to stdout." in html and "Printed to stdout." in text
+    # A DataFrame and a Styler are house tables in both formats.
+    assert '<th class="num" scope="col">Share (%)</th>' in html
+    assert "<caption>A styled table</caption>" in html
+    assert re.search(r"North\s+1,200\s+26\.1\b", text)
+    assert re.search(r"A styled table\s+Region\s+Sales\s+Share \(%\)\s+North\s+1200\s+26\.10", text)
+    assert "<pandas" not in html + text
+    # 3,003 characters on one line: all of them in the PDF, on lines that fit the page.
+    long_lines = re.findall(r"^[0-9END]{40,}$", text, re.M)
+    assert "".join(long_lines) == "0123456789" * 300 + "END"
+    assert max(len(line) for line in long_lines) <= 100
+
+
+def test_features_rich_output_falls_back_or_warns(features):
+    html, text, _, warnings = features
+    assert "<script>" not in html and "scripted" not in html + text
+    assert any(
+        w.startswith("cell 17: an HTML output would load or run something (<script>)")
+        for w in warnings
+    )
+    assert any(
+        w.startswith("cell 18: an output (application/json) has nothing a paper can show")
+        for w in warnings
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "html_has", "pdf_has", "absent"),
+    [
+        ("eval: false", [], [], ["this cell must not run", "RuntimeError"]),
+        (
+            "echo: true",
+            ["total = 2 + 2", "echoed total 4"],
+            ["total = 2 + 2", "echoed total 4"],
+            ["#| echo"],
+        ),
+        (
+            "error: true",
+            ["ValueError: an error shown in the paper"],
+            ["ValueError: an error shown in the paper"],
+            ["An Exception was encountered"],  # papermill's markers are taken out
+        ),
+        ("include: false", [], [], ["included nowhere"]),
+        ("output: false", [], [], ["output hidden"]),
+        ("warning: true", ["UserWarning: a shown warning"], ["UserWarning: a shown warning"], []),
+        (
+            "fig-width, fig-height",
+            ["figure size (np.float64(3.0), np.float64(2.0))", 'style="width: 3in"'],
+            ["figure size (np.float64(3.0), np.float64(2.0))"],
+            [],
+        ),
+        (
+            "label, tbl-cap",
+            ['id="tbl-regions"', "<figcaption>Regions by sales</figcaption>"],
+            ["Regions by sales"],
+            [],
+        ),
+        ("fig-alt", ['alt="An SVG circle."'], [], []),
+    ],
+)
+def test_features_cell_options(features, option, html_has, pdf_has, absent):
+    html, text, _, _ = features
+    for words in html_has:
+        assert words in html, option
+    for words in pdf_has:
+        assert words in text, option
+    for words in absent:
+        assert words not in html and words not in text, option
+
+
+def test_features_unsupported_option_is_a_warning_naming_cell_and_option(features):
+    *_, warnings = features
+    assert "cell 25: the cell option 'code-fold' is not supported and has no effect" in "\n".join(
+        warnings
+    )
+
+
+def test_a_raw_html_cell_that_would_run_something_is_refused_naming_the_cell():
+    cell = nbformat.v4.new_raw_cell("<p>hi</p><script>alert(1)</script>")
+    cell.metadata.format = "text/html"
+    cell.metadata.reportlib = {"cell": 4}
+    nb = nbformat.v4.new_notebook(cells=[cell])
+    with pytest.raises(RenderError, match=r"raw cell 4 \(text/html\) would load or run .*<script>"):
+        document.prepare(nb)
+
+
+def test_a_missing_attachment_names_the_cell(tmp_path):
+    from reportlib.render import pdf
+
+    cell = nbformat.v4.new_markdown_cell("![x](attachment:gone.png)")
+    cell.metadata.reportlib = {"cell": 5}
+    doc = document.prepare(nbformat.v4.new_notebook(cells=[cell]))
+    with pytest.raises(RenderError, match=r"Markdown cell 5 shows attachment:gone\.png, but"):
+        pdf.to_markdown(doc, tmp_path, tmp_path)
+
+
+def test_printed_text_loses_colour_codes_and_redrawn_progress():
+    from reportlib.render.outputs import terminal_text
+
+    assert terminal_text("\x1b[31mred\x1b[0m\n 10%\r 50%\r100%\ndone\r\n") == "red\n100%\ndone\n"

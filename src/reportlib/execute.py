@@ -4,9 +4,11 @@ The build calls :func:`execute_report` from worker threads, one kernel per repor
 Before running, the notebook gets internal cells: one first that sets up the kernel
 (:mod:`reportlib.kernel`), one before each Markdown cell with inline values
 (:mod:`reportlib.inline`), and one last that reports what the notebook read and
-warned (:mod:`reportlib.record`). After running, inline values are put into their
-Markdown cells and the internal cells are removed, so the kept notebook is the
-analyst's own plus papermill's injected parameters.
+warned (:mod:`reportlib.record`). A cell with ``eval: false`` is not run (its code is
+set aside and put back afterwards); one with ``error: true`` may fail without failing
+the report. After running, inline values are put into their Markdown cells and the
+internal cells are removed, so the kept notebook is the analyst's own plus papermill's
+injected parameters.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from nbformat import NotebookNode
 from papermill.exceptions import PapermillExecutionError
 from papermill.execute import ERROR_ANCHOR_MSG, ERROR_MARKER_TAG, ERROR_MESSAGE_TEMPLATE
 
-from reportlib import inline, record
+from reportlib import cellopts, inline, maths, record
 from reportlib.exceptions import ExecutionError
 
+ALLOWS_ERROR = "raises-exception"  # nbclient's tag: the cell may fail and the run go on
 KERNEL = "python3"  # jupyter_client runs it with this process's interpreter: the project's venv
 INTERNAL_TAG = "reportlib-internal"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -70,10 +73,25 @@ def prepare(nb: NotebookNode) -> NotebookNode:
         if found:
             # Errors in the internal cell are reported as errors of the Markdown cell.
             cells.append(internal_cell(inline.cell_code(number, found), cell=number))
+        if cell.cell_type == "code":
+            _apply_run_options(cell)
         cells.append(cell)
     cells.append(internal_cell(_RECORD_CELL))
     nb.cells = cells
     return nb
+
+
+def _apply_run_options(cell: NotebookNode) -> None:
+    """``eval: false``: an empty cell, which nbclient skips; ``error: true``: allowed to fail."""
+    try:
+        options = cellopts.parse(cell.source)
+    except cellopts.CellOptionsError:
+        return  # the cell runs as written; rendering names the bad options
+    if options["eval"] is False:
+        cell.metadata.reportlib["unevaluated"] = cell.source
+        cell.source = ""
+    if options["error"] is True:
+        cell.metadata.setdefault("tags", []).append(ALLOWS_ERROR)
 
 
 def finish(nb: NotebookNode) -> dict:
@@ -93,8 +111,13 @@ def finish(nb: NotebookNode) -> dict:
             cell.metadata.reportlib["inline"] = [
                 {"expr": e, "value": v} for e, v in zip(exprs, values, strict=True)
             ]
-            cell.source = inline.substitute(cell.source, values)
+            # Maths as pandoc reads it, before the values (escaped text) go in.
+            cell.source = inline.substitute(maths.normalise(cell.source), values)
+        elif cell.cell_type == "markdown":
+            cell.source = maths.normalise(cell.source)
         values = None
+        if "unevaluated" in cell.metadata.get("reportlib", {}):
+            cell.source = cell.metadata.reportlib.pop("unevaluated")
         kept.append(cell)
     nb.cells = kept
     # Kept with the notebook, so that it can be rendered and reviewed again on its own.
@@ -136,7 +159,8 @@ def execute_report(
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as failure:
-        error = _error(report, shown, staged, failure.ename, _ANSI.sub("", failure.evalue))
+        if not _allowed_errors_only(staged):
+            error = _error(report, shown, staged, failure.ename, _ANSI.sub("", failure.evalue))
     except CellTimeoutError:
         error = _error(
             report,
@@ -167,6 +191,18 @@ def execute_report(
     return Executed(
         executed, found.get("reads", {}), warnings, found.get("front", {}), seconds, error, keys
     )
+
+
+def _allowed_errors_only(staged: Path) -> bool:
+    """True if every cell that failed has ``error: true``: papermill raises for any error
+    output, so its markers are taken out of the staged notebook again."""
+    nb = nbformat.read(staged, as_version=4)
+    failed = [c for c in nb.cells if any(o.output_type == "error" for o in c.get("outputs", []))]
+    if not failed or any(ALLOWS_ERROR not in c.metadata.get("tags", []) for c in failed):
+        return False
+    nb.cells = [c for c in nb.cells if ERROR_MARKER_TAG not in c.metadata.get("tags", [])]
+    nbformat.write(nb, staged)
+    return True
 
 
 def _refused(failure: Exception) -> str:
@@ -239,9 +275,11 @@ def _failed_cell(nb: NotebookNode) -> int | None:
     """Index of the cell that failed: the one with an error output, else the last one started."""
     started = None
     for index, cell in enumerate(nb.cells):
-        if cell.cell_type != "code" or ERROR_MARKER_TAG in cell.metadata.get("tags", []):
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type != "code" or ERROR_MARKER_TAG in tags:
             continue
-        if any(o.output_type == "error" for o in cell.get("outputs", [])):
+        failed = any(o.output_type == "error" for o in cell.get("outputs", []))
+        if failed and ALLOWS_ERROR not in tags:  # an error: true cell's error is no failure
             return index
         if cell.metadata.get("papermill", {}).get("start_time"):
             started = index

@@ -1,10 +1,15 @@
 """Set-up run inside each report's kernel before the analyst's first cell.
 
 It makes figures deterministic (same bytes for the same data: fixed SVG ids, no
-timestamps) and gives every DataFrame a Markdown form, which the PDF route uses.
+timestamps), gives every DataFrame and Styler the house table's HTML and Markdown
+forms (the Markdown is what the PDF route uses), and applies a cell's ``fig-width`` and
+``fig-height`` options to the figures it draws.
 """
 
 from __future__ import annotations
+
+import functools
+from typing import Any
 
 
 def setup() -> None:
@@ -24,11 +29,38 @@ def setup() -> None:
 
     # Keyword arguments reach savefig: no creation date in the SVG.
     set_matplotlib_formats("svg", metadata={"Date": None}, bbox_inches="tight")
-    markdown = shell.display_formatter.formatters["text/markdown"]
-    markdown.for_type_by_name("pandas.core.frame", "DataFrame", _frame_markdown)
+    register_tables(shell.display_formatter)
+    default = tuple(matplotlib.rcParams["figure.figsize"])
+    shell.events.register("pre_run_cell", functools.partial(_figure_size, default))
 
 
-def _frame_markdown(frame) -> str:
+def register_tables(display_formatter: Any) -> None:
+    """Show DataFrames and Stylers as house tables in both formats.
+
+    Registered by the classes themselves, not by module path: pandas moves its classes
+    between modules from version to version (``pandas.core.frame`` became ``pandas``).
+    """
+    import pandas as pd
+    from pandas.io.formats.style import Styler
+
     from reportlib.tables import Table
 
-    return Table(frame)._repr_markdown_()
+    for mime, method in (("text/html", "_repr_html_"), ("text/markdown", "_repr_markdown_")):
+        formatter = display_formatter.formatters[mime]
+        formatter.for_type(pd.DataFrame, lambda obj, m=method: getattr(Table.of_frame(obj), m)())
+        formatter.for_type(Styler, lambda obj, m=method: getattr(Table.of_styler(obj), m)())
+
+
+def _figure_size(default: tuple[float, float], info: Any) -> None:
+    """Before each cell: figures at the cell's ``fig-width``/``fig-height`` (inches), if any."""
+    import matplotlib
+
+    from reportlib import cellopts
+
+    try:
+        options = cellopts.parse(info.raw_cell or "")
+    except cellopts.CellOptionsError:
+        options = {}  # reported, with the cell's number, when the paper is rendered
+    width, height = default
+    size = cellopts.figure_size(options)
+    matplotlib.rcParams["figure.figsize"] = (size[0] or width, size[1] or height)

@@ -20,7 +20,7 @@ from reportlib.yamlfile import load_yaml
 _INT = re.compile(r"[-+]?\d+")
 _KINDS = ("str", "int", "float", "date", "bool")
 _PERIODS = ("int", "date")
-_COLUMN_KEYS = {"type", "description", "units", "min", "max", "nullable", "allowed"}
+_COLUMN_KEYS = {"type", "description", "units", "min", "max", "nullable", "allowed", "decimals"}
 MAX_PROBLEMS = 20  # per file: enough to fix a batch, not a wall of text
 
 
@@ -34,6 +34,8 @@ class Column:
     max: float | None = None
     nullable: bool = False
     allowed: tuple | None = None
+    #: decimal places tables show for the column (else as many as its data has)
+    decimals: int | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,16 @@ def load_schema(path: Path, shown: str | None = None) -> Schema:
             )
             continue
         allowed = tuple(col["allowed"]) if col.get("allowed") is not None else None
+        decimals = col.get("decimals")
+        if decimals is not None and (
+            isinstance(decimals, bool) or not isinstance(decimals, int) or decimals < 0
+        ):
+            problems.append(
+                Problem(
+                    shown, "decimals must be a whole number, 0 or more", f"columns.{name}", line
+                )
+            )
+            continue
         columns.append(
             Column(
                 name,
@@ -90,6 +102,7 @@ def load_schema(path: Path, shown: str | None = None) -> Schema:
                 col.get("max"),
                 bool(col.get("nullable")),
                 allowed,
+                decimals,
             )
         )
     if not columns:

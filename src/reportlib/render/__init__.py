@@ -93,8 +93,9 @@ def render(
     if fmt == "html":
         from reportlib.render import html
 
-        atomic_write(path, html.render(document, values, notebooks_dir))
-        return []
+        page, warnings = html.render(document, values, notebooks_dir)
+        atomic_write(path, page)
+        return warnings
     if engine == "quarto":
         import tempfile
 

@@ -1,7 +1,12 @@
 """From an executed notebook to the document both renderers draw: no code, options applied.
 
 Shared by the HTML and PDF routes so that both show the same things:
-- code is never shown; Quarto cell options decide which outputs appear;
+- code is shown only where a cell says ``echo: true``; Quarto cell options decide which
+  outputs appear (see :mod:`reportlib.cellopts`), and every output is reduced to the
+  forms a paper shows (see :mod:`reportlib.render.outputs`);
+- a raw cell goes to the format it names (``text/html`` to the HTML, after the same
+  audit as the page; ``text/typst`` to the PDF); ``text/latex`` and ``text/markdown``
+  become Markdown for both; any other raw cell is left out with a warning;
 - stderr (warnings) is left out unless a cell says ``warning: true``;
 - what a notebook shows only to its writer (its front-sheet preview, build warnings:
   outputs whose metadata has ``reportlib.preview``) is left out;
@@ -23,12 +28,15 @@ from typing import Any
 
 from nbformat import NotebookNode, v4
 
-from reportlib import cellopts
+from reportlib import cellopts, maths
 from reportlib.exceptions import OutsideFolderError, RenderError
 from reportlib.paths import contained
+from reportlib.render import outputs as shown_outputs
+from reportlib.render.outputs import IMAGE_TYPES
 
 APPENDIX = re.compile(r"^##\s+Appendix\b", re.M)
-IMAGE_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
+#: What a raw cell's format (``metadata.format`` or ``raw_mimetype``) makes of it.
+RAW_FORMATS = {"text/html": "html", "text/typst": "typst"}
 # "…/ipykernel_1234/5678.py:4: UserWarning: text": the path names the kernel's process.
 _WARNING_LINE = re.compile(r"^\S.*?:\d+: (\w*Warning): (.*)$")
 _LOCAL_IMAGE = re.compile(r"!\[[^\]]*\]\((?!data:|attachment:)([^)\s]+)")
@@ -65,7 +73,9 @@ def prepare(executed: NotebookNode) -> Document:
                         "save the image in the project and refer to that file"
                     )
         elif cell.cell_type == "raw":
-            continue
+            cell = _raw_cell(cell, number, warnings)
+            if cell is None:
+                continue
         if cell.cell_type == "code" and section == "body":
             start = next(
                 (i for i, o in enumerate(cell.outputs) if APPENDIX.search(_markdown_of(o))), None
@@ -114,26 +124,37 @@ def _code_cell(cell: NotebookNode, number, warnings: list[str]) -> bool:
     except cellopts.CellOptionsError as error:
         raise RenderError(f"cell {number}: {error}") from None
     for name in cellopts.unknown(options):
-        warnings.append(f"cell {number}: unknown cell option {name!r} ignored")
-    cell.source = ""  # papers never show code
+        warnings.append(
+            f"cell {number}: the cell option {name!r} is not supported and has no effect "
+            "(see the README's table of cell options)"
+        )
+    if options["echo"]:
+        cell.metadata.reportlib["code"] = cellopts.code(cell.source, options)
+    cell.source = ""  # code reaches a paper only through the echo option
     cell.metadata.reportlib["options"] = {
-        k: v for k, v in options.items() if k in ("fig-cap", "fig-alt", "label", "tbl-cap")
+        k: v
+        for k, v in options.items()
+        if k in ("fig-cap", "fig-alt", "label", "tbl-cap", "fig-width", "fig-height")
     }
     if not options["include"]:
         return False
-    if options["output"] is False:
+    if options["output"] is False or not options["eval"]:
         cell.outputs = []
         return True
     outputs = []
-    for output in cell.outputs:
+    for output in without_previews(cell.outputs):
         if output.output_type == "stream" and output.name == "stderr" and not options["warning"]:
+            continue
+        if output.output_type == "error" and not options["error"]:
             continue
         if output.output_type == "stream" and output.name == "stderr":
             output = v4.new_output("stream", name="stderr", text=_warning_text(output.text))
         elif output.output_type == "stream" and options["output"] == "asis":
             output = v4.new_output("display_data", data={"text/markdown": output.text})
-        outputs.append(output)
-    cell.outputs = outputs = without_previews(outputs)
+        output = shown_outputs.shown(output, number, warnings)
+        if output is not None:
+            outputs.append(output)
+    cell.outputs = outputs
     figures = [o for o in outputs if any(t in o.get("data", {}) for t in IMAGE_TYPES)]
     label = options.get("label")
     for index, output in enumerate(figures):
@@ -143,6 +164,7 @@ def _code_cell(cell: NotebookNode, number, warnings: list[str]) -> bool:
             alt=options.get("fig-alt") or meta.get("alt"),
             caption=options.get("fig-cap") or meta.get("caption"),
             id=f"{label}-{index + 1}" if label and len(figures) > 1 else label,
+            width=options.get("fig-width"),
         )
         if not meta["alt"]:
             warnings.append(
@@ -150,6 +172,52 @@ def _code_cell(cell: NotebookNode, number, warnings: list[str]) -> bool:
                 "saying what the chart shows"
             )
     return True
+
+
+def _raw_cell(cell: NotebookNode, number: Any, warnings: list[str]) -> NotebookNode | None:
+    """The raw cell as the paper shows it (see the module's docstring), or None."""
+    kind = cell.metadata.get("format") or cell.metadata.get("raw_mimetype") or ""
+    if kind in ("text/markdown", "text/latex"):
+        source = (
+            maths.normalise(cell.source)
+            if kind == "text/markdown"
+            else _latex_as_markdown(cell, number)
+        )
+        markdown = v4.new_markdown_cell(source)
+        markdown.metadata.reportlib = cell.metadata.reportlib
+        return markdown
+    if kind == "text/html":
+        from reportlib.render.html import findings
+
+        found = findings(cell.source)
+        if found:
+            raise RenderError(
+                f"raw cell {number} (text/html) would load or run something "
+                f"({'; '.join(found[:3])}); papers load and run nothing: remove it"
+            )
+    if kind not in RAW_FORMATS:
+        warnings.append(
+            f"raw cell {number} is left out: its format is {kind or 'not set'}, and a paper "
+            f"takes raw cells of {', '.join(sorted({*RAW_FORMATS, 'text/latex', 'text/markdown'}))}"
+            " (JupyterLab: the cell's Raw NBConvert Format)"
+        )
+        return None
+    cell.metadata.reportlib["raw"] = RAW_FORMATS[kind]
+    return cell
+
+
+def _latex_as_markdown(cell: NotebookNode, number: Any) -> str:
+    """A LaTeX raw cell in Markdown (pandoc reads LaTeX; its maths stays maths)."""
+    import pypandoc
+
+    try:
+        return pypandoc.convert_text(
+            cell.source, "markdown", format="latex", extra_args=["--quiet"], sandbox=True
+        )
+    except RuntimeError as error:
+        raise RenderError(
+            f"raw cell {number} (text/latex) is not LaTeX that pandoc can read: {error}"
+        ) from None
 
 
 def without_previews(outputs: list) -> list:
@@ -184,4 +252,4 @@ def _markdown_of(output: NotebookNode) -> str:
 def _text_of(cell: NotebookNode) -> str:
     if cell.cell_type == "markdown":
         return cell.source
-    return "\n".join(_markdown_of(o) for o in cell.outputs)
+    return "\n".join(_markdown_of(o) for o in cell.get("outputs", []))

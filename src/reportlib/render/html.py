@@ -104,11 +104,35 @@ def data_uri(data: Any, mime: str) -> str:
     return f"data:{mime};base64,{''.join(str(data).split())}"
 
 
-def render(document: Document, context: dict[str, Any], notebooks_dir: Path) -> str:
-    """The paper as HTML text; :class:`RenderError` if anything could load from outside."""
+def _exporter(**options: Any) -> Any:
+    """nbconvert's HTML exporter, whose Markdown turns TeX maths into MathML (no script)."""
+    import jinja2
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    from reportlib import maths
+
+    class Exporter(HTMLExporter):
+        def __init__(self, **options: Any) -> None:
+            super().__init__(**options)
+            self.problems: list[str] = []  # formulas pandoc could not read, by cell
+
+        @jinja2.pass_context
+        def markdown2html(self, context: Any, source: str) -> str:
+            tokened, restore, problems = maths.protect(source)
+            cell = context.get("cell") or {}
+            number = cell.get("metadata", {}).get("reportlib", {}).get("cell", "?")
+            self.problems += [f"cell {number}: {p}" for p in problems]
+            return restore(super().markdown2html(context, tokened))
+
+    return Exporter(**options)
+
+
+def render(
+    document: Document, context: dict[str, Any], notebooks_dir: Path
+) -> tuple[str, list[str]]:
+    """The paper as HTML text, and warnings; :class:`RenderError` if anything could load
+    from outside."""
+    exporter = _exporter(
         template_name="reportlib",
         extra_template_basedirs=[str(TEMPLATES)],
         embed_images=True,  # Markdown images from the project become data URIs
@@ -123,8 +147,44 @@ def render(document: Document, context: dict[str, Any], notebooks_dir: Path) -> 
         raise RenderError(f"HTML: {error}") from None
     # nbconvert's heading links have no text of their own; a screen reader lists them.
     body = unique_ids(one_h1(_ANCHOR_LINK.sub("", body)))
+    body, unresolved = resolve_anchors(body)
     check_self_contained(body)
-    return body
+    return body, exporter.problems + unresolved
+
+
+_ANCHOR = re.compile(r'href="#([^"]+)"')
+
+
+def anchor_key(target: str) -> str:
+    """How a link names a heading, whatever its case or spaces: ``#Next Steps`` → ``next-steps``."""
+    return re.sub(r"[\s-]+", "-", target.strip().lower())
+
+
+def resolve_anchors(page: str) -> tuple[str, list[str]]:
+    """Links to a place in the page that name it in another case point at its real id."""
+    ids = {m.group(2) for m in _ID.finditer(page)}
+    by_key = {anchor_key(i): i for i in sorted(ids)}
+    problems: list[str] = []
+
+    def fix(match: re.Match) -> str:
+        target = match.group(1)
+        if target in ids:
+            return match.group(0)
+        found = by_key.get(anchor_key(target))
+        if found is None:
+            problems.append(f"a link goes to #{target}, which is no heading or figure of the paper")
+            return match.group(0)
+        return f'href="#{found}"'
+
+    return _ANCHOR.sub(fix, page), sorted(set(problems))
+
+
+def findings(page: str) -> list[str]:
+    """Everything in ``page`` that would fetch or run something (empty if nothing does)."""
+    audit = _Audit()
+    audit.feed(page)
+    audit.close()
+    return sorted(set(audit.found))
 
 
 def one_h1(page: str) -> str:
@@ -176,13 +236,11 @@ def unique_ids(page: str) -> str:
 
 def check_self_contained(page: str) -> None:
     """Refuse a page with a script, an event handler, or any reference to another file or URL."""
-    audit = _Audit()
-    audit.feed(page)
-    audit.close()
-    if audit.found:
+    found = findings(page)
+    if found:
         raise RenderError(
             "the HTML would load or run something from outside the page "
-            f"({'; '.join(sorted(set(audit.found))[:5])}); papers must be self-contained: "
+            f"({'; '.join(found[:5])}); papers must be self-contained: "
             "show data as tables, text or figures; links may go to https:, http: or "
             "mailto: addresses"
         )

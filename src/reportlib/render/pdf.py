@@ -4,12 +4,14 @@ Both tools come from pip (``pypandoc-binary``, ``typst``), as does the font (the
 family that matplotlib ships), so a PDF is the same on every machine. The Markdown is
 written here rather than by pandoc's ipynb reader, which drops HTML outputs and
 renumbers ordered lists: tables use their Markdown form, figures become Typst figures
-with alt text, and body paragraphs are numbered by ``paper.lua``.
+with alt text, maths becomes Typst maths, text outputs are wrapped to the page, and
+body paragraphs are numbered by ``paper.lua``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import shutil
@@ -26,9 +28,12 @@ from reportlib.render.document import IMAGE_TYPES, Document, local_image
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "typst"
 HOUSE, MAIN = "house.typ", "paper.typ"  # the shared base, and the document compiled
 PDF_STANDARD = "ua-1"  # every PDF reportlib compiles is PDF/UA-1
-EXTENSIONS = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpg"}
+EXTENSIONS = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpg", "image/gif": "gif"}
 _MD_IMAGE = re.compile(r"(!\[[^\]]*\]\()([^)\s]+)(\))")
 _LABEL = re.compile(r"[^A-Za-z0-9_:.-]")
+#: Characters per line of a text output in the PDF (monospace at the template's size):
+#: longer lines are broken, so nothing runs off the page.
+TEXT_WIDTH = 92
 
 
 def typst_string(text: str) -> str:
@@ -49,26 +54,58 @@ def to_markdown(document: Document, media: Path, notebooks_dir: Path) -> tuple[s
     warnings: list[str] = []
     for cell in document.nb.cells:
         number = cell.metadata.reportlib.get("cell", "?")
+        start = len(parts)
         if cell.cell_type == "markdown":
-            parts.append(_local_images(cell.source, media, notebooks_dir, number))
-            continue
-        options = cell.metadata.reportlib.get("options", {})
-        for index, output in enumerate(cell.outputs):
-            found = _output(output, options, media, f"cell{number}-{index}")
-            if found is None:
-                warnings.append(
-                    f"cell {number}: an output with only an HTML form is left out "
-                    "of the PDF; display it with reportlib.tables.Table or as text"
-                )
-            elif found:
-                parts.append(found)
+            text = _local_images(cell.source, media, notebooks_dir, number)
+            parts.append(_attachments(text, cell, media, number))
+        elif cell.cell_type == "raw":
+            if cell.metadata.reportlib.get("raw") == "typst":
+                parts.append(_fenced(cell.source, "{=typst}"))
+        else:
+            warnings += _code_cell(cell, number, media, parts)
+        warnings += missing_glyphs(parts[start:], number)
     return "\n\n".join(parts) + "\n", warnings
+
+
+def _code_cell(cell: Any, number: Any, media: Path, parts: list[str]) -> list[str]:
+    """Append the cell's code (if echoed) and outputs to ``parts``; return warnings."""
+    warnings = []
+    if cell.metadata.reportlib.get("code"):
+        parts.append(_preformatted(cell.metadata.reportlib["code"], "python"))
+    options = cell.metadata.reportlib.get("options", {})
+    for index, output in enumerate(cell.outputs):
+        found = _output(output, options, media, f"cell{number}-{index}")
+        if found is None:
+            warnings.append(
+                f"cell {number}: an output with only an HTML form is left out "
+                "of the PDF; display it with reportlib.tables.Table or as text"
+            )
+        elif found:
+            parts.append(found)
+    return warnings
+
+
+def _fenced(text: str, info: str) -> str:
+    """``text`` as a fenced block, its fence longer than any run of backticks inside it."""
+    fence = "`" * max(3, 1 + max((len(r) for r in re.findall(r"`+", text)), default=0))
+    return f"{fence}{info}\n{text.rstrip(chr(10))}\n{fence}"
+
+
+def _preformatted(text: str, language: str = "") -> str:
+    """Text output (or code) as a block, each line broken to fit the page."""
+    lines = []
+    for line in text.rstrip("\n").expandtabs(4).splitlines():
+        while len(line) > TEXT_WIDTH:
+            lines.append(line[:TEXT_WIDTH])
+            line = line[TEXT_WIDTH:]
+        lines.append(line)
+    return _fenced("\n".join(lines), language)
 
 
 def _output(output: Any, options: dict, media: Path, stem: str) -> str | None:
     """Markdown for one output; '' if it shows nothing; None if it has no PDF form."""
     if output.output_type == "stream":
-        return "```\n" + output.text.rstrip("\n") + "\n```"
+        return _preformatted(output.text)
     if output.output_type not in ("display_data", "execute_result"):
         return ""
     data = output.get("data", {})
@@ -76,11 +113,12 @@ def _output(output: Any, options: dict, media: Path, stem: str) -> str | None:
         if mime in data:
             return _figure(mime, data[mime], output.metadata.get("reportlib", {}), media, stem)
     if "text/markdown" in data:
-        return _with_table_caption(str(data["text/markdown"]), options.get("tbl-cap"))
+        markdown = _with_table_caption(str(data["text/markdown"]), options.get("tbl-cap"))
+        return _with_table_label(markdown, options.get("label"))
+    if "text/plain" in data:  # the fallback for any rich output, HTML included
+        return _preformatted(str(data["text/plain"]))
     if "text/html" in data:
         return None
-    if "text/plain" in data:
-        return "```\n" + str(data["text/plain"]).rstrip("\n") + "\n```"
     return ""
 
 
@@ -90,7 +128,8 @@ def _figure(mime: str, data: Any, meta: dict, media: Path, stem: str) -> str:
     path = media / f"{stem}.{EXTENSIONS[mime]}"
     raw = str(data).encode("utf-8") if mime == "image/svg+xml" else base64.b64decode(data)
     path.write_bytes(raw)
-    args = [f'image("{path.name}", width: 100%, alt: {typst_string(meta.get("alt") or "")})']
+    width = f"{meta['width']}in" if meta.get("width") else "100%"
+    args = [f'image("{path.name}", width: {width}, alt: {typst_string(meta.get("alt") or "")})']
     if meta.get("caption"):
         args.append(f"caption: {typst_string(meta['caption'])}")
     label = f" <{_LABEL.sub('-', meta['id'])}>" if meta.get("id") else ""
@@ -108,6 +147,16 @@ def _with_table_caption(markdown: str, caption: str | None) -> str:
     return f"{table.rstrip()}\n\n: {inline.escape(caption)}\n{sep}{rest}"
 
 
+def _with_table_label(markdown: str, label: str | None) -> str:
+    """A ``label`` cell option as the id of the table's caption, so links can reach it."""
+    if not label or label.startswith("fig-") or "|" not in markdown:
+        return markdown
+    found = re.search(r"^: .*$", markdown, re.M)
+    if not found:
+        return markdown
+    return f"{markdown[: found.end()]} {{#{_LABEL.sub('-', label)}}}{markdown[found.end() :]}"
+
+
 def _local_images(text: str, media: Path, notebooks_dir: Path, number: Any) -> str:
     """Copy images a Markdown cell refers to into ``media`` (they must be in the project)."""
 
@@ -121,6 +170,57 @@ def _local_images(text: str, media: Path, notebooks_dir: Path, number: Any) -> s
         return match.group(1) + copied.name + match.group(3)
 
     return _MD_IMAGE.sub(copy, text)
+
+
+def _attachments(text: str, cell: Any, media: Path, number: Any) -> str:
+    """Write the images a Markdown cell carries (``attachment:name``) into ``media``."""
+    import base64
+
+    attached = cell.get("attachments") or {}
+
+    def write(match: re.Match) -> str:
+        target = match.group(2)
+        if not target.startswith("attachment:"):
+            return match.group(0)
+        name = target.removeprefix("attachment:")
+        bundle = attached.get(name) or {}
+        mime = next((m for m in EXTENSIONS if m in bundle), None)
+        if mime is None:
+            raise RenderError(
+                f"Markdown cell {number} shows {target}, but the cell carries no image of "
+                f"that name in a format a paper shows ({', '.join(EXTENSIONS)}); "
+                "paste the image into the cell again"
+            )
+        data = bundle[mime]
+        data = "".join(data) if isinstance(data, list) else str(data)
+        raw = data.encode("utf-8") if data.lstrip().startswith("<") else base64.b64decode(data)
+        path = media / f"att-{number}-{_LABEL.sub('-', Path(name).stem)}.{EXTENSIONS[mime]}"
+        path.write_bytes(raw)
+        return match.group(1) + path.name + match.group(3)
+
+    return _MD_IMAGE.sub(write, text)
+
+
+def missing_glyphs(parts: list[str], number: Any) -> list[str]:
+    """A warning for characters the PDF's fonts cannot draw (CJK, emoji): empty boxes."""
+    covered = _covered()
+    missing = sorted({ch for part in parts for ch in part if ord(ch) > 127} - covered)
+    if not missing:
+        return []
+    return [
+        f"cell {number}: the PDF's fonts have no glyph for {''.join(missing[:12])!r}"
+        f"{' and more' if len(missing) > 12 else ''}, which print as empty boxes in the "
+        "PDF (the HTML shows them); write them another way or leave them to the HTML"
+    ]
+
+
+@functools.cache
+def _covered() -> frozenset[str]:
+    """Every character some font of the PDF draws (read once)."""
+    from matplotlib.ft2font import FT2Font
+
+    fonts = sorted(style.font_dir().glob("DejaVuSans*.ttf"))
+    return frozenset(chr(c) for font in fonts for c in FT2Font(str(font)).get_charmap())
 
 
 def front_metadata(context: dict[str, Any]) -> dict[str, Any]:

@@ -3,6 +3,38 @@
 --    paragraphs after a level-2 heading starting "Appendix" are not numbered, and each
 --    such heading starts a new page marked for the running header.
 -- 2. Show ::: {.source} divs (under tables and charts) in the template's source style.
+-- 3. A link to a place in the paper that names it in another case (#Next-Steps for
+--    the heading "Next steps") goes to it; one to no place at all keeps only its text,
+--    since Typst refuses a link to a label that does not exist.
+local function key(target)
+  return target:lower():gsub("[%s%-]+", "-")
+end
+
+local function resolve_links(doc)
+  local ids = {}
+  local function add(id)
+    if id and id ~= "" then ids[key(id)] = ids[key(id)] or id end
+  end
+  doc:walk({
+    Block = function(b) if b.identifier then add(b.identifier) end end,
+    Inline = function(i) if i.identifier then add(i.identifier) end end,
+    RawBlock = function(r)
+      for label in r.text:gmatch("<([%w_:%.%-]+)>") do add(label) end
+    end,
+  })
+  return doc:walk({
+    Link = function(link)
+      if link.target:sub(1, 1) ~= "#" then return nil end
+      local found = ids[key(link.target:sub(2))]
+      if found then
+        link.target = "#" .. found
+        return link
+      end
+      return link.content
+    end,
+  })
+end
+
 local function wrap(fn, content)
   local out = pandoc.List({ pandoc.RawBlock("typst", "#" .. fn .. "[") })
   out:extend(content)
@@ -11,6 +43,7 @@ local function wrap(fn, content)
 end
 
 function Pandoc(doc)
+  doc = resolve_links(doc)
   local blocks = pandoc.List()
   local in_appendix = false
   for _, block in ipairs(doc.blocks) do
