@@ -6,6 +6,7 @@
 -- 3. A link to a place in the paper that names it in another case (#Next-Steps for
 --    the heading "Next steps") goes to it; one to no place at all keeps only its text,
 --    since Typst refuses a link to a label that does not exist.
+-- 4. Maths carries its TeX source as alt text; 5. so does a Markdown image its own.
 local function key(target)
   return target:lower():gsub("[%s%-]+", "-")
 end
@@ -67,15 +68,30 @@ function Pandoc(doc)
   return doc
 end
 
--- 3. Maths carries its TeX source as alt text: PDF/UA-1 (which Typst checks) requires
+-- 4. Maths carries its TeX source as alt text: PDF/UA-1 (which Typst checks) requires
 --    alt text on every equation, and the source is what a screen reader can speak.
 local function typst_string(text)
   return '"' .. text:gsub("\\", "\\\\"):gsub('"', '\\"'):gsub("\n", " ") .. '"'
 end
 
 function Math(el)
-  local written = pandoc.write(pandoc.Pandoc({ pandoc.Plain({ el }) }), "typst")
+  local written = pandoc.write(pandoc.Pandoc({ pandoc.Plain({ el }) }), "typst"):gsub("%s+$", "")
+  if written:sub(1, 1) ~= "$" then
+    -- TeX that pandoc cannot read comes back as text: shown as typed (the build warns).
+    return pandoc.RawInline("typst", written)
+  end
   local block = el.mathtype == "DisplayMath" and "true" or "false"
   return pandoc.RawInline("typst", "#math.equation(block: " .. block .. ", alt: "
-    .. typst_string(el.text) .. ", " .. written:gsub("%s+$", "") .. ".body)")
+    .. typst_string(el.text) .. ", " .. written .. ".body)")
+end
+
+-- 5. A Markdown image keeps its alt text (pandoc's Typst writer drops it, and PDF/UA-1
+--    refuses an image without it).
+function Image(el)
+  local alt = pandoc.utils.stringify(el.caption)
+  if alt == "" then
+    return nil
+  end
+  return pandoc.RawInline("typst", "#box(image(" .. typst_string(el.src) .. ", alt: "
+    .. typst_string(alt) .. "))")
 end
