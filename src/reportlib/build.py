@@ -23,20 +23,20 @@ import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import psutil
 
-from reportlib import freshness, manifest, narrative, render
-from reportlib.data import check_meeting_data
+from reportlib import manifest, render, uptodate
 from reportlib.exceptions import DataError, ParamsError, Problem, ReportlibError
-from reportlib.execute import Executed, execute_report
 from reportlib.files import build_lock, clean_staging, publish
-from reportlib.manifest import Failure
-from reportlib.notebook import declared_datasets
+from reportlib.manifest import Failure, Manifest, ReportEntry
 from reportlib.params import MeetingConfig, load_meeting
 from reportlib.paths import Project
 from reportlib.progress import Progress
+
+if TYPE_CHECKING:
+    from reportlib.execute import Executed
 
 
 @dataclass
@@ -53,6 +53,8 @@ class Job:
     error: Failure | None = None
     complete: bool = False  # every requested format was staged
     stale: list[str] = field(default_factory=list)  # inputs that may be out of date
+    key: dict[str, str] = field(default_factory=dict)  # see reportlib.uptodate
+    why: str | None = None  # why it is built; None: it is up to date and was not
 
     @property
     def report(self):
@@ -77,6 +79,10 @@ class BuildResult:
     def ok(self) -> bool:
         return not self.failed and not self.interrupted
 
+    @property
+    def up_to_date(self) -> list[Job]:
+        return [j for j in self.jobs if j.why is None]
+
 
 def check(
     project: Project,
@@ -91,19 +97,12 @@ def check(
     the datasets the notebooks read and the words is raised together. Warnings about
     the words (see :func:`narrative.check_meeting`) are added to ``notes``, if given.
     """
+    from reportlib import narrative
+    from reportlib.data import check_meeting_data
+    from reportlib.notebook import declared_datasets
+
     config = load_meeting(project, meeting)
-    unknown = [r for r in reports if r not in config.params.reports]
-    if unknown:
-        raise ParamsError(
-            [
-                Problem(
-                    project.relative(config.path),
-                    f"has no report {r!r} (it has: {', '.join(config.params.reports)})",
-                    "reports",
-                )
-                for r in unknown
-            ]
-        )
+    _known(config, reports)
     # Every dataset, the datasets each notebook reads, and every paper's words with its
     # placeholders resolved, before any kernel starts; every problem listed at once.
     problems: list[Problem] = []
@@ -130,6 +129,21 @@ def check(
     return config
 
 
+def _known(config: MeetingConfig, reports: Sequence[str]) -> None:
+    unknown = [r for r in reports if r not in config.params.reports]
+    if unknown:
+        raise ParamsError(
+            [
+                Problem(
+                    config.project.relative(config.path),
+                    f"has no report {r!r} (it has: {', '.join(config.params.reports)})",
+                    "reports",
+                )
+                for r in unknown
+            ]
+        )
+
+
 def build(
     project: Project,
     meeting: str,
@@ -138,9 +152,14 @@ def build(
     formats: Sequence[str] | None = None,
     jobs: int | None = None,
     engine: str = "auto",
+    force: bool = False,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build ``meeting``'s reports (all, or those named) and update its manifest."""
+    """Build ``meeting``'s reports (all, or those named) and update its manifest.
+
+    A report that is up to date (see :mod:`reportlib.uptodate`) is not built again,
+    unless ``force``; when nothing is to be done, no file is written at all.
+    """
     progress = progress or Progress()
     formats = tuple(DEFAULT_FORMATS if formats is None else formats)
     unknown = [f for f in formats if f not in render.FORMATS]
@@ -148,7 +167,9 @@ def build(
         raise ReportlibError(
             f"unknown output format(s) {unknown}; choose from {', '.join(render.FORMATS)}"
         )
-    config = check(project, meeting, reports)
+    # The agenda's documents are read by the full check below, when there is work to do.
+    config = load_meeting(project, meeting, documents=False)
+    _known(config, reports)
     try:
         engine = render.pdf_engine(engine)
     except ValueError as error:
@@ -156,19 +177,44 @@ def build(
     names = list(reports) or list(config.params.reports)
     out_dir = project.output_dir(meeting)
     with build_lock(out_dir, meeting), _working_dir(project.root):
+        before = manifest.read(out_dir / "manifest.json")
+        checked = uptodate.meeting_digest(project, engine)
+        work = [Job(n, config, out_dir / ".staging" / n, engine) for n in names]
+        _plan(work, before, formats, out_dir, force=force)
+        if (
+            not force
+            and checked == before.checked
+            and before.interrupted is None
+            and not any(j.why for j in work)
+            and _assembled(config, out_dir, formats, before, engine)
+        ):
+            for job in work:
+                progress.info(f"{job.name}: up to date")
+            return BuildResult(meeting, out_dir, work)
+        # Something is to be done: check everything first, then work out each report's
+        # warnings about out-of-date inputs, which are part of its key.
+        from reportlib import freshness
+
+        config = check(project, meeting, reports)
+        outdated = freshness.stale_inputs(config)
+        for job in work:
+            job.config = config
+        _plan(work, before, formats, out_dir, force=force, stale=outdated)
         progress.log_to(out_dir / "build.log")
         try:
             for stale in clean_staging(_staging_root(out_dir)):  # safe: we hold the lock
                 progress.info(f"removed {stale.name}, left in .staging/ by a build that was killed")
             staging = Path(tempfile.mkdtemp(prefix="build-", dir=_staging_root(out_dir)))
-            outdated = freshness.stale_inputs(config)
-            work = [Job(n, config, staging / n, engine, stale=outdated[n]) for n in names]
+            todo = [j for j in work if j.why]
+            for job in work:
+                job.staging = staging / job.name
+                progress.info(f"{job.name}: {f'building ({job.why})' if job.why else 'up to date'}")
             try:
                 interrupted = _run(
-                    work, formats, jobs or min(len(work), os.cpu_count() or 1), progress
+                    todo, formats, jobs or min(len(todo), os.cpu_count() or 1), progress
                 )
-                entries = {j.name: _publish(j, out_dir) for j in work if _finished(j)}
-                cut = [j.name for j in work if not _finished(j)] if interrupted else []
+                entries = {j.name: _publish(j, out_dir) for j in todo if _finished(j)}
+                cut = [j.name for j in todo if not _finished(j)] if interrupted else []
                 stopped = (
                     Failure(
                         "interrupt",
@@ -181,8 +227,18 @@ def build(
                     if interrupted
                     else None
                 )
-                manifest.write(out_dir / "manifest.json", meeting, project.root, entries, stopped)
-                _assemble(config, out_dir, formats, progress, pack=not interrupted)
+                manifest.write(
+                    out_dir / "manifest.json", meeting, project.root, entries, stopped, checked
+                )
+                _assemble(
+                    config,
+                    out_dir,
+                    formats,
+                    progress,
+                    pack=not interrupted,
+                    engine=engine,
+                    force=force,
+                )
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
                 with contextlib.suppress(OSError):
@@ -190,6 +246,45 @@ def build(
         finally:
             progress.close_log()
     return BuildResult(meeting, out_dir, work, interrupted)
+
+
+def _plan(
+    work: list[Job],
+    before: Manifest,
+    formats: tuple[str, ...],
+    out_dir: Path,
+    *,
+    force: bool,
+    stale: dict[str, list[str]] | None = None,
+) -> None:
+    """Each job's key, and why it must be built (None: it is up to date).
+
+    Without ``stale`` (the out-of-date warnings, not worked out yet) the key leaves them out.
+    """
+    for job in work:
+        if stale is not None:
+            job.stale = stale[job.name]
+        found = None if stale is None else job.stale
+        job.key = uptodate.report_key(job.config, job.name, job.engine, found)
+        entry = before.reports.get(job.name)
+        job.why = (
+            "--force"
+            if force
+            else uptodate.report_changes(job.config, job.name, entry, job.key, formats, out_dir)
+        )
+
+
+def _assembled(
+    config: MeetingConfig, out_dir: Path, formats: tuple[str, ...], built: Manifest, engine: str
+) -> bool:
+    """Whether the pack (when one is made) and the review page are up to date."""
+    if config.params.agenda is None:
+        return True
+    if "pdf" in formats:
+        key = uptodate.pack_key(config, built, engine)
+        if uptodate.pack_changes(built.pack, key, out_dir) is not None:
+            return False
+    return not uptodate.review_changes(out_dir, uptodate.review_key(config, out_dir))
 
 
 def _staging_root(out_dir: Path) -> Path:
@@ -286,6 +381,8 @@ def _run_stages(
     notebook = job.config.notebook_path(job.name)
     shown = job.config.project.relative(notebook)
     staged_nb = job.staging / f"{job.name}.ipynb"
+    from reportlib.execute import execute_report  # papermill: only when a notebook runs
+
     with progress.stage(job.name, "execute") as stage:
         job.executed = execute_report(
             job.name,
@@ -363,7 +460,7 @@ def _finished(job: Job) -> bool:
     return job.error is not None or job.complete
 
 
-def _publish(job: Job, out_dir: Path) -> dict[str, Any]:
+def _publish(job: Job, out_dir: Path) -> ReportEntry:
     """Move the job's files into place and return its manifest entry."""
     config = job.config
     ok = job.error is None
@@ -375,34 +472,25 @@ def _publish(job: Job, out_dir: Path) -> dict[str, Any]:
     if ok:
         with contextlib.suppress(FileNotFoundError):
             (out_dir / f"{job.name}.failed.ipynb").unlink()
-    notebook = config.notebook_path(job.name)
-    report = config.params.reports[job.name]
     inputs = {
-        config.project.relative(notebook): manifest.file_hash(notebook),
+        # the notebook as it was before it ran: an edit during the build rebuilds next time
+        config.project.relative(config.notebook_path(job.name)): job.key["notebook"],
         config.project.relative(config.path): manifest.file_hash(config.path),
         **(job.executed.reads if job.executed else {}),
     }
-    entry: dict[str, Any] = {
-        "status": "ok" if ok else "failed",
-        "title": report.title,
-        "parameters": config.notebook_parameters(job.name),
-        # The meeting's and this report's part of the params file: what an incremental
-        # build compares, so that editing another report's parameters does not rebuild this one.
-        "config_sha256": manifest.canonical_hash(
-            {
-                "meeting": config.params.meeting.model_dump(mode="json"),
-                "report": report.model_dump(mode="json"),
-            }
-        ),
-        "inputs": inputs,
-        "outputs": outputs,
-        "engines": manifest.engines(list(outputs), job.engine),
-        "seconds": job.stages,
-        "warnings": job.executed.warnings if job.executed else [],
-    }
-    if job.error is not None:
-        entry["error"] = job.error.to_json()
-    return entry
+    return ReportEntry(
+        status="ok" if ok else "failed",
+        title=job.report.title,
+        parameters=config.notebook_parameters(job.name),
+        config_sha256=job.key["config"],
+        key=job.key,
+        inputs=inputs,
+        outputs=outputs,
+        engines=manifest.engines(list(outputs), job.engine),
+        seconds=job.stages,
+        warnings=job.executed.warnings if job.executed else [],
+        error=job.error,
+    )
 
 
 def _assemble(
@@ -412,13 +500,16 @@ def _assemble(
     progress: Progress,
     *,
     pack: bool = True,
+    engine: str = "typst",
+    force: bool = False,
 ) -> None:
     """The agenda pack (when PDFs are made) and the review page, for a meeting with an agenda.
 
     They are made even when reports failed: the pack is then a draft, with a sheet in
     place of each missing paper, and pack.pdf is left as it was. After an interrupt
     only the review page is made. A pack that cannot be made is recorded in the
-    manifest and shown on the review page, then raised.
+    manifest and shown on the review page, then raised. Each is made only when one
+    of its inputs changed (or ``force``).
     """
     if config.params.agenda is None:
         progress.info(
@@ -426,12 +517,21 @@ def _assemble(
             "no agenda pack or review page (see the README)"
         )
         return
-    from reportlib import pack as packing
-    from reportlib import review
-
     failure: Failure | None = None
     error: Exception | None = None
-    if pack and "pdf" in formats:
+    path = out_dir / "manifest.json"
+    built = manifest.read(path)
+    key = uptodate.pack_key(config, built, engine)
+    if (
+        pack
+        and "pdf" in formats
+        and not force
+        and not uptodate.pack_changes(built.pack, key, out_dir)
+    ):
+        progress.info("pack: up to date")
+    elif pack and "pdf" in formats:
+        from reportlib import pack as packing
+
         with progress.stage("pack", "assemble") as stage:
             try:
                 made = packing.assemble(config, out_dir)
@@ -440,15 +540,28 @@ def _assemble(
                 error, failure = caught, Failure.of(caught, "pack")
                 if not isinstance(caught, ReportlibError):
                     progress.debug("".join(traceback.format_exception(caught)))
-        manifest.record_pack(out_dir / "manifest.json", failure)
         if failure is None:
+            files = [packing.PACK_INFO, made.path.name]
+            if made.confidential is not None:
+                files.append(packing.CONFIDENTIAL_PACK.as_posix())
+            outputs = {f: manifest.file_hash(out_dir / f) for f in files}
+            manifest.record_pack(path, manifest.PackRecord(key, outputs))
             for message in made.warnings:
                 progress.warning(f"pack: {message}")
             kind = "draft pack (do not publish)" if made.info["draft"] else "pack"
             pages = made.info["pages"]
             progress.info(f"{kind}: {config.project.relative(made.path)}, {pages} pages")
-    page = review.write(config, out_dir)
-    progress.info(f"review page: {config.project.relative(page)}")
+        else:
+            manifest.record_pack(path, manifest.PackRecord(error=failure))
+    page_key = uptodate.review_key(config, out_dir)
+    if force or uptodate.review_changes(out_dir, page_key):
+        from reportlib import review
+
+        page = review.write(config, out_dir)
+        uptodate.record_review(out_dir, page_key)
+        progress.info(f"review page: {config.project.relative(page)}")
+    else:
+        progress.info("review page: up to date")
     if isinstance(error, ReportlibError):
         raise error
     if error is not None:

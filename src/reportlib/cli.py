@@ -38,6 +38,11 @@ what a build writes to outputs/MEETING/:
   index.html                    the review page: every item's status, warnings, build
                                 time, links, and key figures beside last meeting's
 
+A report is built again only when something it depends on changed (its notebook, its
+part of the params file, a file it read, reportlib, the engines or the lock), and the
+pack and review page only when one of their inputs did; the others say 'up to date'
+and keep their files byte for byte. --force builds everything again.
+
 A report that fails does not stop the others; the draft pack shows a 'Paper not
 available' sheet in its place, the review page shows the failing cell, and the build
 exits 1. A supplied document named in the agenda but missing or unreadable, or a
@@ -89,6 +94,11 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="how PDFs are made: typst (built in), quarto (quarto render), or auto: "
         "Quarto where it is installed, else Typst (default: auto)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="build every report, the pack and the review page again, even those up to date",
     )
     p.add_argument(
         "--jobs",
@@ -244,6 +254,7 @@ def _build(project, args: argparse.Namespace) -> int:
         formats=args.formats,
         jobs=args.jobs,
         engine=args.engine,
+        force=args.force,
     )
     where = os.path.relpath(result.output_dir)
     if result.interrupted:
@@ -263,7 +274,12 @@ def _build(project, args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
         return EXIT_FAILED
-    print(f"built {len(result.jobs)} reports in {where}/", file=sys.stderr)
+    fresh = len(result.up_to_date)
+    if fresh == len(result.jobs):
+        print(f"every report is up to date in {where}/: nothing was built", file=sys.stderr)
+    else:
+        also = f" ({fresh} up to date)" if fresh else ""
+        print(f"built {len(result.jobs) - fresh} reports{also} in {where}/", file=sys.stderr)
     return 0
 
 

@@ -266,7 +266,7 @@ def _not_ignored(config: MeetingConfig, path: Path) -> bool:
 def _part(
     config: MeetingConfig,
     out_dir: Path,
-    reports: dict[str, Any],
+    reports: dict[str, manifest.ReportEntry],
     index: int,
     number: int,
     item: AgendaItem,
@@ -275,12 +275,12 @@ def _part(
 ) -> Part:
     title = config.item_title(item)
     if item.report:
-        entry = reports.get(item.report, {})
+        entry = reports.get(item.report)
         notebook = out_dir / f"{item.report}.ipynb"
-        if entry.get("status") == "ok" and notebook.is_file():
+        if entry is not None and entry.ok and notebook.is_file():
             data = render_report(config, item.report, notebook, first)
             return Part(number, title, "report", "built", data, source=item.report)
-        status = "failed" if entry.get("status") == "failed" else "not built"
+        status = "failed" if entry is not None and not entry.ok else "not built"
         why = (
             "its notebook failed when the meeting was built"
             if status == "failed"
@@ -494,7 +494,7 @@ def assemble(config: MeetingConfig, out_dir: Path) -> PackResult:
             f"{config.project.relative(config.path)} has no agenda: add 'agenda:' to make a pack"
         )
     built = manifest.read(out_dir / "manifest.json")
-    reports = built.get("reports", {})
+    reports = built.reports
     warnings: list[str] = []
     parts: list[Part] = []
     rows: list[dict[str, Any]] = []
@@ -561,7 +561,7 @@ def assemble(config: MeetingConfig, out_dir: Path) -> PackResult:
     ]
     info = {
         "meeting": config.id,
-        "manifest_finished": built.get("finished"),  # the build this pack was made after
+        "manifest_finished": built.finished,  # the build this pack was made after
         "pack": DRAFT if missing else PACK,
         "draft": bool(missing),
         "sha256": hashlib.sha256(public).hexdigest(),

@@ -142,7 +142,7 @@ def _failing_source(out_dir: Path, report: str, cell: Any) -> str | None:
 def _item_row(
     config: MeetingConfig,
     out_dir: Path,
-    reports: dict[str, Any],
+    reports: dict[str, manifest.ReportEntry],
     packed: dict[int, dict[str, Any]],
     pack_file: str,
     number: int,
@@ -176,15 +176,15 @@ def _item_row(
         if entry is None:
             status, row["status_note"] = "not built", "(no build of this report is recorded)"
         else:
-            status = "built" if entry.get("status") == "ok" else "failed"
-            seconds = {k: float(v) for k, v in entry.get("seconds", {}).items()}
+            status = "built" if entry.ok else "failed"
+            seconds = entry.seconds
             row["stages"] = [(k, f"{v:.1f} s") for k, v in seconds.items()]
             row["seconds_text"] = f"{sum(seconds.values()):.1f} s" if seconds else ""
-            row["warnings"] = [str(w) for w in entry.get("warnings", [])]
+            row["warnings"] = list(entry.warnings)
             row["current_warnings"] = [w for w in row["warnings"] if not w.startswith(STALE)]
             row["stale"] = [w.removeprefix(STALE) for w in row["warnings"] if w.startswith(STALE)]
         if status == "failed":
-            error = manifest.Failure.from_json(entry.get("error"))
+            error = entry.error or manifest.Failure.from_json(None)
             row["error"] = {
                 **error.to_json(),
                 "heading": error.heading,
@@ -223,9 +223,8 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
     from reportlib import pack
 
     built = manifest.read(out_dir / "manifest.json")
-    pack_error = (built.get("pack") or {}).get("error")
-    interrupted = built.get("interrupted")
-    reports = built.get("reports", {})
+    pack_error = built.pack.error if built.pack else None
+    reports = built.reports
     info = pack.read_info(out_dir)
     draft = info.get("draft") is True
     # Links name only the pack's own files, never a path read from pack.json.
@@ -271,14 +270,14 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
         "pages": info.get("pages"),
         "tagged": info.get("tagged", False),
         # the pack records the build it was made after; another build since makes it stale
-        "stale": made and info.get("manifest_finished") != built.get("finished"),
+        "stale": made and info.get("manifest_finished") != built.finished,
         "why": "build the meeting with PDF output" if not made else "",
         "confidential_href": pack.CONFIDENTIAL_PACK.as_posix()
         if info.get("confidential_pack") and confidential.is_file()
         else None,
         "confidential_file": confidential.name,
         "warnings": info.get("warnings", []) if made else [],
-        "error": manifest.Failure.from_json(pack_error).message if pack_error else None,
+        "error": pack_error.message if pack_error else None,
     }
     warnings = sum(len(r["warnings"]) for r in agenda) + len(pack_view["warnings"])
     report_rows = [r for r in agenda if r["source_label"] == "Notebook"]
@@ -289,8 +288,8 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
         "meeting": config.id,
         "board": meeting.board,
         "date_long": meeting.date_long,
-        "finished": _when(built.get("finished")),
-        "git": built.get("git") or {},
+        "finished": _when(built.finished),
+        "git": built.git,
         "groups": groups,
         "agenda": agenda,
         "counts": {
@@ -301,7 +300,7 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
             "warnings": warnings,
         },
         "pack": pack_view,
-        "interrupted": manifest.Failure.from_json(interrupted).message if interrupted else None,
+        "interrupted": built.interrupted.message if built.interrupted else None,
         "build_log": "build.log" if (out_dir / "build.log").is_file() else None,
         "previous": previous,
         "figures": figures,
