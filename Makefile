@@ -8,18 +8,19 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock report review meeting test lint lab clean bench
+.PHONY: help venv lock report review preview meeting test lint lab clean bench
 
 help: ## List the targets
 	@echo "make report MEETING=YYYY-MM   build that meeting's papers, agenda pack and review page into outputs/MEETING/ (ARGS=... passes options to 'reportlib build')"
 	@echo "make review MEETING=YYYY-MM   remake the review page and serve outputs/MEETING/ at http://127.0.0.1:8000/ (ARGS='--port N')"
+	@echo "make preview MEETING=YYYY-MM  build, serve at http://127.0.0.1:8000/ and rebuild + reload the page on every save (ARGS='--report NAME --port N')"
 	@echo "make meeting NEW=YYYY-MM FROM=YYYY-MM [DATE=YYYY-MM-DD]   start a meeting as a copy of an earlier one"
 	@echo "make test                     lint, then run the test suite"
 	@echo "make lint                     ruff over code and notebooks"
 	@echo "make lab                      JupyterLab in the project's environment"
 	@echo "make lock [UPGRADE=...]       resolve requirements/*.txt from pyproject.toml again (UPGRADE='--upgrade-package NAME' or '--upgrade')"
 	@echo "make clean                    remove built outputs and caches (keeps .venv)"
-	@echo "make bench [MEETING=...]      time a whole build and each stage"
+	@echo "make bench [MEETING=...]      time a clean build, a no-op and a one-paper rebuild against the naive pipeline and the floor"
 
 LOCKS   := requirements/runtime.txt requirements/dev.txt
 UPGRADE ?=
@@ -57,6 +58,10 @@ report: $(STAMP)
 review: $(STAMP)
 	@test -n "$(MEETING)" || { echo "make review: say which meeting, e.g. make review MEETING=2020-12" >&2; exit 2; }
 	$(BIN)/reportlib review $(MEETING) $(ARGS)
+
+preview: $(STAMP)
+	@test -n "$(MEETING)" || { echo "make preview: say which meeting, e.g. make preview MEETING=2020-12" >&2; exit 2; }
+	$(BIN)/reportlib preview $(MEETING) $(ARGS)
 
 meeting: $(STAMP)
 	@test -n "$(NEW)" -a -n "$(FROM)" || { echo "make meeting: say which, e.g. make meeting NEW=2021-03 FROM=2020-12 DATE=2021-03-05" >&2; exit 2; }

@@ -102,7 +102,7 @@ def check(
     from reportlib.notebook import declared_datasets
 
     config = load_meeting(project, meeting)
-    _known(config, reports)
+    require_reports(config, reports)
     # Every dataset, the datasets each notebook reads, and every paper's words with its
     # placeholders resolved, before any kernel starts; every problem listed at once.
     problems: list[Problem] = []
@@ -129,7 +129,8 @@ def check(
     return config
 
 
-def _known(config: MeetingConfig, reports: Sequence[str]) -> None:
+def require_reports(config: MeetingConfig, reports: Sequence[str]) -> None:
+    """Raise :class:`ParamsError` naming each of ``reports`` the meeting does not have."""
     unknown = [r for r in reports if r not in config.params.reports]
     if unknown:
         raise ParamsError(
@@ -169,7 +170,7 @@ def build(
         )
     # The agenda's documents are read by the full check below, when there is work to do.
     config = load_meeting(project, meeting, documents=False)
-    _known(config, reports)
+    require_reports(config, reports)
     try:
         engine = render.pdf_engine(engine)
     except ValueError as error:

@@ -129,6 +129,25 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     p = commands.add_parser(
+        "preview",
+        help="build a meeting, serve it on this machine, rebuild and reload on every save",
+        description="Build MEETING (only what changed), serve outputs/MEETING/ at "
+        "http://127.0.0.1:PORT/, and watch its params file, data, words and the notebooks: "
+        "on a save, what changed is built again and the open page reloads. A paper that "
+        "fails shows the error in its place. The published files hold no script: the "
+        "reload hook is added only to what this server sends.",
+    )
+    p.add_argument("meeting", metavar="MEETING")
+    p.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="build and watch only this report (repeat for several); default: all",
+    )
+    p.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
+
+    p = commands.add_parser(
         "check", help="validate a meeting's parameters, data and words; run nothing"
     )
     p.add_argument("meeting", metavar="MEETING")
@@ -159,6 +178,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(project, args.meeting)
         if args.command == "review":
             return _review(project, args)
+        if args.command == "preview":
+            from reportlib import preview
+
+            preview.run(project, args.meeting, reports=args.report, port=args.port)
+            return 0
         return _build(project, args)
     except ReportlibError as error:
         print(f"error: {error}", file=sys.stderr)

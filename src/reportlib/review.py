@@ -337,7 +337,7 @@ def write(config: MeetingConfig, out_dir: Path) -> Path:
     return path
 
 
-def server(out_dir: Path, port: int, *, confidential: bool = False):
+def server(out_dir: Path, port: int, *, confidential: bool = False, handler: type | None = None):
     """An HTTP server for ``out_dir`` on 127.0.0.1:``port`` that shows only the published files.
 
     It serves the meeting's papers, packs, review page, notebooks and their assets; never
@@ -352,15 +352,18 @@ def server(out_dir: Path, port: int, *, confidential: bool = False):
     from reportlib.pack import CONFIDENTIAL_PACK
 
     base = out_dir.resolve()
-    hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
+    allowed = {f"127.0.0.1:{port}", f"localhost:{port}"}
     hidden = CONFIDENTIAL_PACK.parts[0]
 
-    class Handler(http.server.SimpleHTTPRequestHandler):
+    # ``handler``: a SimpleHTTPRequestHandler subclass to build on (reportlib.preview's)
+    class Handler(handler or http.server.SimpleHTTPRequestHandler):
+        hosts = allowed
+
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, directory=str(base), **kwargs)
 
         def send_head(self):  # every GET and HEAD comes through here
-            if self.headers.get("Host", "").lower() not in hosts:
+            if self.headers.get("Host", "").lower() not in self.hosts:
                 self.send_error(403, "this server answers only to 127.0.0.1 and localhost")
                 return None
             path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
