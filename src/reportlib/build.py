@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -310,22 +310,36 @@ def _working_dir(root: Path):
 
 
 def _run(work: list[Job], formats: tuple[str, ...], jobs: int, progress: Progress) -> bool:
-    """Run every job; on Ctrl-C stop the kernels, let the workers finish, return True."""
+    """Run every job; on Ctrl-C stop the kernels, let the workers finish, return True.
+
+    A report's rendering is handed to a thread of its own once its notebook has run, so
+    that the next notebook's kernel starts while the last one renders.
+    """
     stop = threading.Event()
-    pool = cf.ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="report")
-    futures = [pool.submit(_run_job, job, formats, progress, stop) for job in work]
+    runner = cf.ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="report")
+    renderer = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
+    futures: list[cf.Future] = []
+
+    def execute(job: Job) -> None:
+        if _guarded(job, formats, progress, lambda: _execute(job, formats, progress, stop)):
+            steps = (job, formats, progress, lambda: _render(job, formats, progress, stop))
+            futures.append(renderer.submit(_guarded, *steps))  # before this future is done
+
+    futures += [runner.submit(execute, job) for job in work]
     try:
-        while not all(f.done() for f in futures):
-            cf.wait(futures, timeout=0.2)
+        while not all(f.done() for f in list(futures)):
+            cf.wait(list(futures), timeout=0.2)
     except KeyboardInterrupt:
         stop.set()
         progress.error(
             "interrupted: stopping the kernels; outputs of unfinished reports are left as they were"
         )
         _kill_kernels()
-        pool.shutdown(wait=True, cancel_futures=True)
+        for pool in (runner, renderer):
+            pool.shutdown(wait=True, cancel_futures=True)
         return True
-    pool.shutdown(wait=True)
+    for pool in (runner, renderer):
+        pool.shutdown(wait=True)
     for future in futures:
         future.result()  # re-raise a bug in reportlib itself rather than hide it
     return False
@@ -343,9 +357,12 @@ def _kill_kernels() -> None:
             child.kill()
 
 
-def _run_job(job: Job, formats: tuple[str, ...], progress: Progress, stop: threading.Event) -> None:
+def _guarded(
+    job: Job, formats: tuple[str, ...], progress: Progress, step: Callable[[], bool | None]
+) -> bool:
+    """Run ``step``; an unforeseen error fails this report, not the build. Returns its result."""
     try:
-        _run_stages(job, formats, progress, stop)
+        return bool(step())
     except Exception as error:  # a bug or an unforeseen failure: this report's, not the build's
         stage = next((f for f in (*formats, "execute") if f not in job.stages), "execute")
         stage = "execute" if job.executed is None else stage
@@ -356,6 +373,7 @@ def _run_job(job: Job, formats: tuple[str, ...], progress: Progress, stop: threa
         )
         progress.error(str(job.error))
         progress.debug("".join(traceback.format_exception(error)))
+        return False
     finally:
         _close_thread_loop()
 
@@ -373,12 +391,11 @@ def _close_thread_loop() -> None:
     policy.set_event_loop(None)
 
 
-def _run_stages(
-    job: Job, formats: tuple[str, ...], progress: Progress, stop: threading.Event
-) -> None:
+def _execute(job: Job, formats: tuple[str, ...], progress: Progress, stop: threading.Event) -> bool:
+    """Run the job's notebook; return whether its formats are to be rendered."""
     job.staging.mkdir(parents=True)
     if stop.is_set():
-        return
+        return False
     notebook = job.config.notebook_path(job.name)
     shown = job.config.project.relative(notebook)
     staged_nb = job.staging / f"{job.name}.ipynb"
@@ -396,7 +413,7 @@ def _run_stages(
         stage["failed"] = job.executed.error is not None
     job.stages["execute"] = stage["seconds"]
     if stop.is_set():
-        return
+        return False
     job.executed.warnings[:0] = [w for w in job.stale if w not in job.executed.warnings]
     for message in job.executed.warnings:
         progress.warning(f"{job.name}: {message}")
@@ -404,11 +421,18 @@ def _run_stages(
         job.error = Failure.of(job.executed.error, "execute")
         job.staged[f"{job.name}.failed.ipynb"] = staged_nb
         progress.error(str(job.error))
-        return
+        return False
     job.staged[f"{job.name}.ipynb"] = staged_nb
     if not formats:
         job.complete = True
+    return bool(formats)
+
+
+def _render(job: Job, formats: tuple[str, ...], progress: Progress, stop: threading.Event) -> None:
+    """Render the executed notebook in each format, into the job's staging folder."""
+    if job.executed is None:  # _execute hands over only what it ran
         return
+    shown = job.config.project.relative(job.config.notebook_path(job.name))
     first = formats[0]
     try:
         document = render.prepare(job.executed.notebook)
