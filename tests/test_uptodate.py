@@ -240,3 +240,11 @@ def test_other_notebooks_are_not_in_a_reports_key_but_files_beside_them_are(proj
     assert uptodate.report_key(config, "greets", "typst") == before
     (project.notebooks / "helpers.py").write_text("X = 1\n")
     assert uptodate.report_key(config, "greets", "typst")["notebooks"] != before["notebooks"]
+
+
+def test_the_pack_is_made_again_when_a_supplied_document_changes(project):
+    boards = project.data_dir("2020-12") / "supplied" / "boards.md"
+    boards.write_text(boards.read_text().replace("The first", "The very first"))
+    built, log = quiet(project)
+    assert built == set()
+    assert "pack: assemble done" in log

@@ -214,19 +214,18 @@ def meeting_digest(project: Project, engine: str) -> str:
 
 
 def pack_key(config: MeetingConfig, built: Manifest, engine: str) -> str:
-    """What the pack is made from: the params file, the papers, the documents, the code."""
-    documents = [
-        config.document_path(i) for i in config.params.agenda or [] if i.supplied or i.confidential
-    ]
-    root = config.project.root
+    """What the pack is made from: the params file, the papers, the meeting's data (its
+    documents, and the figures a supplied document's words quote), the code."""
+    project = config.project
     return canonical_hash(
         {
             "params": file_sha256(config.path),
             "finished": built.finished,
             "reports": {n: [e.status, e.outputs] for n, e in sorted(built.reports.items())},
-            "documents": {config.project.relative(d): file_sha256(d) for d in documents},
-            "gitignore": file_sha256(root / ".gitignore"),
-            **environment(engine, root),
+            "data": tree(project.data_dir(config.id)),
+            "schemas": tree(project.data / "schemas"),
+            "gitignore": file_sha256(project.root / ".gitignore"),
+            **environment(engine, project.root),
         }
     )
 
@@ -238,7 +237,7 @@ def pack_changes(record: PackRecord | None, key: str, out_dir: Path) -> str | No
     if record.error is not None:
         return "it failed last time"
     if record.key != key:
-        return "a paper, a document or the params file changed"
+        return "a paper, the meeting's data or the params file changed"
     return _outputs_changed(out_dir, record.outputs)
 
 
