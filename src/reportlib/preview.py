@@ -218,10 +218,12 @@ def run(
     out_dir.mkdir(parents=True, exist_ok=True)
     state = State()
     stop = stop or threading.Event()
-    seen = snapshot(project, meeting)
-    rebuild(project, meeting, reports, state)
+    # Served from the start (the last build's files, if any) so that a port in use is
+    # said at once; the first build then reloads what is open.
     with review.server(out_dir, port, handler=handler(state)) as running:
         threading.Thread(target=running.serve_forever, daemon=True).start()
+        seen = snapshot(project, meeting)
+        rebuild(project, meeting, reports, state)
         page = f"{reports[0]}.html" if len(reports) == 1 else review.PAGE
         print(
             f"previewing at http://127.0.0.1:{port}/{page}: saving a notebook, the params "
