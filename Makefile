@@ -8,11 +8,12 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help venv lock report review publish meeting test lint lab clean bench
+.PHONY: help venv lock report review preview publish meeting test lint lab clean bench
 
 help: ## List the targets
 	@echo "make report MEETING=YYYY-MM   build that meeting's papers, agenda pack and review page into outputs/MEETING/ (ARGS=... passes options to 'reportlib build')"
 	@echo "make review MEETING=YYYY-MM   remake the review page and serve outputs/MEETING/ at http://127.0.0.1:8000/ (ARGS='--port N')"
+	@echo "make preview MEETING=YYYY-MM  build, serve at http://127.0.0.1:8000/ and rebuild + reload the page on every save (ARGS='--report NAME --port N')"
 	@echo "make publish MEETING=YYYY-MM BY=NAME   sign off the last build into outputs/MEETING/published/ (refuses, saying why, if it is not ready)"
 	@echo "make meeting NEW=YYYY-MM FROM=YYYY-MM [DATE=YYYY-MM-DD]   start a meeting as a copy of an earlier one"
 	@echo "make test                     lint, then run the test suite"
@@ -20,7 +21,7 @@ help: ## List the targets
 	@echo "make lab                      JupyterLab in the project's environment"
 	@echo "make lock [UPGRADE=...]       resolve requirements/*.txt from pyproject.toml again (UPGRADE='--upgrade-package NAME' or '--upgrade')"
 	@echo "make clean                    remove built outputs and caches (keeps .venv)"
-	@echo "make bench [MEETING=...]      time a whole build and each stage"
+	@echo "make bench [MEETING=...]      time a clean build, a no-op and a one-paper rebuild against the naive pipeline and the floor"
 
 LOCKS   := requirements/runtime.txt requirements/dev.txt
 UPGRADE ?=
@@ -58,6 +59,10 @@ report: $(STAMP)
 review: $(STAMP)
 	@test -n "$(MEETING)" || { echo "make review: say which meeting, e.g. make review MEETING=2020-12" >&2; exit 2; }
 	$(BIN)/reportlib review $(MEETING) $(ARGS)
+
+preview: $(STAMP)
+	@test -n "$(MEETING)" || { echo "make preview: say which meeting, e.g. make preview MEETING=2020-12" >&2; exit 2; }
+	$(BIN)/reportlib preview $(MEETING) $(ARGS)
 
 publish: $(STAMP)
 	@test -n "$(MEETING)" || { echo "make publish: say which meeting, e.g. make publish MEETING=2020-12 BY=\"A Reviewer\"" >&2; exit 2; }

@@ -89,3 +89,49 @@ def test_interrupt_stops_kernels_and_leaves_outputs(project, tmp_path):
     out = project.output_dir("2020-12")
     assert not (out / "sleeps.ipynb").exists() and not (out / "sleeps.failed.ipynb").exists()
     assert not (out / ".staging").exists()
+
+
+#: What only running or rendering a notebook needs: never loaded to answer --help, list
+#: or a build with nothing to do. The IRI grammar (rfc3987_syntax) is loaded on first use.
+HEAVY = ("papermill", "nbconvert", "nbclient", "jupyter_client", "rfc3987_syntax.syntax_helpers")
+_LOADED = """\
+import sys
+from reportlib.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(",".join(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)
+"""
+
+
+def loaded(project, *args: str) -> list[str]:
+    """The heavy modules a fresh interpreter loaded to run ``reportlib ARGS``."""
+    env = {k: v for k, v in os.environ.items() if k != "REPORTLIB_ROOT"}
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED.format(heavy=HEAVY), *args],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    return [m for m in done.stderr.splitlines()[-1].split(",") if m]
+
+
+def test_help_list_and_a_build_with_nothing_to_do_load_no_jupyter(project):
+    assert loaded(project, "--help") == []
+    assert loaded(project, "build", "--help") == []
+    assert loaded(project, "list") == []
+    assert "papermill" in loaded(project, "build", "2020-12", "--report", "greets")
+    assert loaded(project, "build", "2020-12", "--report", "greets") == []
+
+
+def test_the_iri_format_is_still_checked_once_it_is_used():
+    from jsonschema import Draft7Validator
+
+    import reportlib  # noqa: F401  (installs the stand-in)
+
+    checker = Draft7Validator.FORMAT_CHECKER
+    assert not checker.conforms("http://exa mple.org/", "iri")
+    assert checker.conforms("https://example.org/café", "iri")

@@ -84,3 +84,29 @@ def test_lock_digest_changes_with_any_lock_file(tmp_path):
     path = tmp_path / "requirements" / "dev.txt"
     path.write_text(path.read_text() + "\n")
     assert lock.file_digest(tmp_path) != before
+
+
+def test_a_report_entry_round_trips_and_its_seal_tells_an_edit():
+    entry = manifest.ReportEntry(
+        "ok", "T", {"meeting": "2020-12"}, "c", {"notebook": "n"}, {"a.csv": "1"}, {"r.html": "2"}
+    ).sealed()
+    again = manifest.ReportEntry.from_json(entry.to_json())
+    assert again == entry and again.intact
+    stored = entry.to_json()
+    stored["outputs"]["r.html"] = "3"
+    assert not manifest.ReportEntry.from_json(stored).intact
+
+
+@pytest.mark.parametrize(
+    "stored", [None, [], {"status": 3}, {"status": "ok", "seconds": {"execute": "slow"}}]
+)
+def test_what_is_not_a_report_entry_is_none(stored):
+    assert manifest.ReportEntry.from_json(stored) is None
+
+
+def test_a_manifest_of_another_schema_version_reads_as_empty(tmp_path):
+    path = tmp_path / "manifest.json"
+    path.write_text('{"schema_version": 1, "reports": {"a": {"status": "ok"}}}')
+    assert manifest.read(path) == manifest.Manifest()
+    path.write_text("[1, 2")
+    assert manifest.read(path) == manifest.Manifest()

@@ -386,7 +386,7 @@ def failures(tmp_path_factory):
     stream = io.StringIO()
     # the header-only CSV would stop the build in its data check; the notebook meets it
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("reportlib.build.check_meeting_data", lambda *a: [])
+        patch.setattr("reportlib.data.check_meeting_data", lambda *a: [])
         result = build(project, "2020-12", progress=Progress(stream, tty=False), engine="typst")
     return project, result
 

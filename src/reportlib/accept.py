@@ -163,9 +163,9 @@ def of_build(config: MeetingConfig, out_dir: Path) -> Verdict:
     from reportlib import manifest, pack, samefacts
 
     built = manifest.read(out_dir / "manifest.json")
-    reports = built.get("reports", {})
+    reports = built.reports
     warnings = [w for name, entry in reports.items() for w in bw.of_report(name, entry)]
-    warnings += bw.of_json(built.get("meeting_warnings"))
+    warnings += bw.of_json(built.meeting_warnings)
     info = pack.read_info(out_dir)
     warnings += bw.of_pack([str(m) for m in info.get("warnings", [])])
     facts, _ = samefacts.read(config)

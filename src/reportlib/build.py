@@ -21,24 +21,24 @@ import shutil
 import tempfile
 import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import psutil
 
-from reportlib import accept, changes, freshness, manifest, narrative, render, samefacts
+from reportlib import accept, manifest, render, uptodate
 from reportlib.buildwarnings import BuildWarning, of_pack, text_key
-from reportlib.data import check_meeting_data
 from reportlib.exceptions import DataError, ParamsError, Problem, ReportlibError
-from reportlib.execute import Executed, execute_report
 from reportlib.files import build_lock, clean_staging, publish
-from reportlib.manifest import Failure
-from reportlib.notebook import declared_datasets
+from reportlib.manifest import Failure, Manifest, ReportEntry
 from reportlib.params import MeetingConfig, load_meeting
 from reportlib.paths import Project
 from reportlib.progress import Progress
+
+if TYPE_CHECKING:
+    from reportlib.execute import Executed
 
 
 @dataclass
@@ -56,6 +56,8 @@ class Job:
     complete: bool = False  # every requested format was staged
     stale: list[str] = field(default_factory=list)  # inputs that may be out of date
     accepted: frozenset[str] = frozenset()  # ids of the warnings the meeting accepts
+    key: dict[str, str] = field(default_factory=dict)  # see reportlib.uptodate
+    why: str | None = None  # why it is built; None: it is up to date and was not
 
     @property
     def report(self):
@@ -90,6 +92,10 @@ class BuildResult:
     def ok(self) -> bool:
         return not self.failed and not self.interrupted
 
+    @property
+    def up_to_date(self) -> list[Job]:
+        return [j for j in self.jobs if j.why is None]
+
 
 def check(
     project: Project,
@@ -104,19 +110,12 @@ def check(
     the datasets the notebooks read and the words is raised together. Warnings about
     the words (see :func:`narrative.check_meeting`) are added to ``notes``, if given.
     """
+    from reportlib import narrative, samefacts
+    from reportlib.data import check_meeting_data
+    from reportlib.notebook import declared_datasets
+
     config = load_meeting(project, meeting)
-    unknown = [r for r in reports if r not in config.params.reports]
-    if unknown:
-        raise ParamsError(
-            [
-                Problem(
-                    project.relative(config.path),
-                    f"has no report {r!r} (it has: {', '.join(config.params.reports)})",
-                    "reports",
-                )
-                for r in unknown
-            ]
-        )
+    require_reports(config, reports)
     # Every dataset, the datasets each notebook reads, and every paper's words with its
     # placeholders resolved, before any kernel starts; every problem listed at once.
     problems: list[Problem] = []
@@ -145,6 +144,22 @@ def check(
     return config
 
 
+def require_reports(config: MeetingConfig, reports: Sequence[str]) -> None:
+    """Raise :class:`ParamsError` naming each of ``reports`` the meeting does not have."""
+    unknown = [r for r in reports if r not in config.params.reports]
+    if unknown:
+        raise ParamsError(
+            [
+                Problem(
+                    config.project.relative(config.path),
+                    f"has no report {r!r} (it has: {', '.join(config.params.reports)})",
+                    "reports",
+                )
+                for r in unknown
+            ]
+        )
+
+
 def build(
     project: Project,
     meeting: str,
@@ -153,9 +168,14 @@ def build(
     formats: Sequence[str] | None = None,
     jobs: int | None = None,
     engine: str = "auto",
+    force: bool = False,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build ``meeting``'s reports (all, or those named) and update its manifest."""
+    """Build ``meeting``'s reports (all, or those named) and update its manifest.
+
+    A report that is up to date (see :mod:`reportlib.uptodate`) is not built again,
+    unless ``force``; when nothing is to be done, no file is written at all.
+    """
     progress = progress or Progress()
     formats = tuple(DEFAULT_FORMATS if formats is None else formats)
     unknown = [f for f in formats if f not in render.FORMATS]
@@ -163,36 +183,65 @@ def build(
         raise ReportlibError(
             f"unknown output format(s) {unknown}; choose from {', '.join(render.FORMATS)}"
         )
-    config = check(project, meeting, reports)
+    # The agenda's documents are read by the full check below, when there is work to do.
+    config = load_meeting(project, meeting, documents=False)
+    require_reports(config, reports)
     try:
         engine = render.pdf_engine(engine)
     except ValueError as error:
         raise ReportlibError(str(error)) from None
     names = list(reports) or list(config.params.reports)
     out_dir = project.output_dir(meeting)
-    facts, _ = samefacts.read(config)  # check() has reported any problem in these files
-    accepted = frozenset(a.id for a in accept.load(config, {f.key for f in facts}))
-    shared = samefacts.warnings(config, facts)
+    has_agenda = config.params.agenda is not None
     progress.number(names)
     with build_lock(out_dir, meeting), _working_dir(project.root):
+        before = manifest.read(out_dir / "manifest.json")
+        checked = uptodate.meeting_digest(project, engine)
+        work = [Job(n, config, out_dir / ".staging" / n, engine) for n in names]
+        _plan(work, before, formats, out_dir, force=force)
+        if (
+            not force
+            and checked == before.checked
+            and before.interrupted is None
+            and not any(j.why for j in work)
+            and before.git == manifest.git_state(project.root)
+            and _assembled(config, out_dir, formats, before, engine)
+        ):
+            for job in work:
+                progress.info(f"{job.name}: up to date")
+            return BuildResult(
+                meeting, out_dir, work, False, accept.of_build(config, out_dir), has_agenda
+            )
+        # Something is to be done: check everything first, then work out each report's
+        # warnings about out-of-date inputs, which are part of its key.
+        from reportlib import freshness, samefacts
+
+        config = check(project, meeting, reports)
+        facts, _ = samefacts.read(config)  # check() has reported any problem in these files
+        accepted = frozenset(a.id for a in accept.load(config, {f.key for f in facts}))
+        shared = samefacts.warnings(config, facts)
+        outdated = freshness.stale_inputs(config)
+        for job in work:
+            job.config = config
+        _plan(work, before, formats, out_dir, force=force, stale=outdated)
         progress.log_to(out_dir / "build.log")
         try:
             for stale in clean_staging(_staging_root(out_dir)):  # safe: we hold the lock
                 progress.info(f"removed {stale.name}, left in .staging/ by a build that was killed")
             staging = Path(tempfile.mkdtemp(prefix="build-", dir=_staging_root(out_dir)))
-            outdated = freshness.stale_inputs(config)
             for found in shared:
                 _warn(progress, accepted, found)
-            work = [
-                Job(n, config, staging / n, engine, stale=outdated[n], accepted=accepted)
-                for n in names
-            ]
+            todo = [j for j in work if j.why]
+            for job in work:
+                job.staging = staging / job.name
+                job.accepted = accepted
+                progress.info(f"{job.name}: {f'building ({job.why})' if job.why else 'up to date'}")
             try:
                 interrupted = _run(
-                    work, formats, jobs or min(len(work), os.cpu_count() or 1), progress
+                    todo, formats, jobs or min(len(todo), os.cpu_count() or 1), progress
                 )
-                entries = {j.name: _publish(j, out_dir) for j in work if _finished(j)}
-                cut = [j.name for j in work if not _finished(j)] if interrupted else []
+                entries = {j.name: _publish(j, out_dir) for j in todo if _finished(j)}
+                cut = [j.name for j in todo if not _finished(j)] if interrupted else []
                 stopped = (
                     Failure(
                         "interrupt",
@@ -205,13 +254,24 @@ def build(
                     if interrupted
                     else None
                 )
-                manifest.write(out_dir / "manifest.json", meeting, project.root, entries, stopped)
+                manifest.write(
+                    out_dir / "manifest.json", meeting, project.root, entries, stopped, checked
+                )
                 manifest.record_meeting(
                     out_dir / "manifest.json",
                     [w.to_json() for w in shared],
                     _meeting_inputs(config),
                 )
-                _assemble(config, out_dir, formats, progress, accepted, pack=not interrupted)
+                _assemble(
+                    config,
+                    out_dir,
+                    formats,
+                    progress,
+                    accepted,
+                    pack=not interrupted,
+                    engine=engine,
+                    force=force,
+                )
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
                 with contextlib.suppress(OSError):
@@ -222,9 +282,7 @@ def build(
                     _warn(progress, accepted, found)
         finally:
             progress.close_log()
-    return BuildResult(
-        meeting, out_dir, work, interrupted, verdict, config.params.agenda is not None
-    )
+    return BuildResult(meeting, out_dir, work, interrupted, verdict, has_agenda)
 
 
 def _warn(progress: Progress, accepted: frozenset[str], found: BuildWarning) -> None:
@@ -237,11 +295,52 @@ def _warn(progress: Progress, accepted: frozenset[str], found: BuildWarning) -> 
 
 def _meeting_inputs(config: MeetingConfig) -> dict[str, str]:
     """Hashes of the meeting's own files that no report reads but the build does."""
+    from reportlib import samefacts
+
     files = (
         config.project.data_dir(config.id) / samefacts.FILE,
         accept.path(config),
     )
     return {config.project.relative(f): manifest.file_hash(f) for f in files if f.is_file()}
+
+
+def _plan(
+    work: list[Job],
+    before: Manifest,
+    formats: tuple[str, ...],
+    out_dir: Path,
+    *,
+    force: bool,
+    stale: dict[str, list[str]] | None = None,
+) -> None:
+    """Each job's key, and why it must be built (None: it is up to date).
+
+    Without ``stale`` (the out-of-date warnings, not worked out yet) the key leaves them out.
+    """
+    for job in work:
+        if stale is not None:
+            job.stale = stale[job.name]
+        found = None if stale is None else job.stale
+        job.key = uptodate.report_key(job.config, job.name, job.engine, found)
+        entry = before.reports.get(job.name)
+        job.why = (
+            "--force"
+            if force
+            else uptodate.report_changes(job.config, job.name, entry, job.key, formats, out_dir)
+        )
+
+
+def _assembled(
+    config: MeetingConfig, out_dir: Path, formats: tuple[str, ...], built: Manifest, engine: str
+) -> bool:
+    """Whether the pack (when one is made) and the review page are up to date."""
+    if config.params.agenda is None:
+        return True
+    if "pdf" in formats:
+        key = uptodate.pack_key(config, built, engine)
+        if uptodate.pack_changes(built.pack, key, out_dir) is not None:
+            return False
+    return not uptodate.review_changes(out_dir, uptodate.review_key(config, out_dir))
 
 
 def _staging_root(out_dir: Path) -> Path:
@@ -266,22 +365,36 @@ def _working_dir(root: Path):
 
 
 def _run(work: list[Job], formats: tuple[str, ...], jobs: int, progress: Progress) -> bool:
-    """Run every job; on Ctrl-C stop the kernels, let the workers finish, return True."""
+    """Run every job; on Ctrl-C stop the kernels, let the workers finish, return True.
+
+    A report's rendering is handed to a thread of its own once its notebook has run, so
+    that the next notebook's kernel starts while the last one renders.
+    """
     stop = threading.Event()
-    pool = cf.ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="report")
-    futures = [pool.submit(_run_job, job, formats, progress, stop) for job in work]
+    runner = cf.ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="report")
+    renderer = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
+    futures: list[cf.Future] = []
+
+    def execute(job: Job) -> None:
+        if _guarded(job, formats, progress, lambda: _execute(job, formats, progress, stop)):
+            steps = (job, formats, progress, lambda: _render(job, formats, progress, stop))
+            futures.append(renderer.submit(_guarded, *steps))  # before this future is done
+
+    futures += [runner.submit(execute, job) for job in work]
     try:
-        while not all(f.done() for f in futures):
-            cf.wait(futures, timeout=0.2)
+        while not all(f.done() for f in list(futures)):
+            cf.wait(list(futures), timeout=0.2)
     except KeyboardInterrupt:
         stop.set()
         progress.error(
             "interrupted: stopping the kernels; outputs of unfinished reports are left as they were"
         )
         _kill_kernels()
-        pool.shutdown(wait=True, cancel_futures=True)
+        for pool in (runner, renderer):
+            pool.shutdown(wait=True, cancel_futures=True)
         return True
-    pool.shutdown(wait=True)
+    for pool in (runner, renderer):
+        pool.shutdown(wait=True)
     for future in futures:
         future.result()  # re-raise a bug in reportlib itself rather than hide it
     return False
@@ -299,9 +412,12 @@ def _kill_kernels() -> None:
             child.kill()
 
 
-def _run_job(job: Job, formats: tuple[str, ...], progress: Progress, stop: threading.Event) -> None:
+def _guarded(
+    job: Job, formats: tuple[str, ...], progress: Progress, step: Callable[[], bool | None]
+) -> bool:
+    """Run ``step``; an unforeseen error fails this report, not the build. Returns its result."""
     try:
-        _run_stages(job, formats, progress, stop)
+        return bool(step())
     except Exception as error:  # a bug or an unforeseen failure: this report's, not the build's
         stage = next((f for f in (*formats, "execute") if f not in job.stages), "execute")
         stage = "execute" if job.executed is None else stage
@@ -312,6 +428,7 @@ def _run_job(job: Job, formats: tuple[str, ...], progress: Progress, stop: threa
         )
         progress.error(str(job.error))
         progress.debug("".join(traceback.format_exception(error)))
+        return False
     finally:
         _close_thread_loop()
 
@@ -329,15 +446,16 @@ def _close_thread_loop() -> None:
     policy.set_event_loop(None)
 
 
-def _run_stages(
-    job: Job, formats: tuple[str, ...], progress: Progress, stop: threading.Event
-) -> None:
+def _execute(job: Job, formats: tuple[str, ...], progress: Progress, stop: threading.Event) -> bool:
+    """Run the job's notebook; return whether its formats are to be rendered."""
     job.staging.mkdir(parents=True)
     if stop.is_set():
-        return
+        return False
     notebook = job.config.notebook_path(job.name)
     shown = job.config.project.relative(notebook)
     staged_nb = job.staging / f"{job.name}.ipynb"
+    from reportlib.execute import execute_report  # papermill: only when a notebook runs
+
     with progress.stage(job.name, "execute") as stage:
         job.executed = execute_report(
             job.name,
@@ -350,7 +468,7 @@ def _run_stages(
         stage["failed"] = job.executed.error is not None
     job.stages["execute"] = stage["seconds"]
     if stop.is_set():
-        return
+        return False
     job.executed.warnings[:0] = [w for w in job.stale if w not in job.executed.warnings]
     for message in job.executed.warnings:
         _warn(progress, job.accepted, job.warning(message))
@@ -358,11 +476,18 @@ def _run_stages(
         job.error = Failure.of(job.executed.error, "execute")
         job.staged[f"{job.name}.failed.ipynb"] = staged_nb
         progress.error(str(job.error))
-        return
+        return False
     job.staged[f"{job.name}.ipynb"] = staged_nb
     if not formats:
         job.complete = True
+    return bool(formats)
+
+
+def _render(job: Job, formats: tuple[str, ...], progress: Progress, stop: threading.Event) -> None:
+    """Render the executed notebook in each format, into the job's staging folder."""
+    if job.executed is None:  # _execute hands over only what it ran
         return
+    shown = job.config.project.relative(job.config.notebook_path(job.name))
     first = formats[0]
     try:
         document = render.prepare(job.executed.notebook)
@@ -418,7 +543,7 @@ def _finished(job: Job) -> bool:
     return job.error is not None or job.complete
 
 
-def _publish(job: Job, out_dir: Path) -> dict[str, Any]:
+def _publish(job: Job, out_dir: Path) -> ReportEntry:
     """Move the job's files into place and return its manifest entry."""
     config = job.config
     ok = job.error is None
@@ -430,41 +555,32 @@ def _publish(job: Job, out_dir: Path) -> dict[str, Any]:
     if ok:
         with contextlib.suppress(FileNotFoundError):
             (out_dir / f"{job.name}.failed.ipynb").unlink()
-    notebook = config.notebook_path(job.name)
-    report = config.params.reports[job.name]
     inputs = {
-        config.project.relative(notebook): manifest.file_hash(notebook),
+        # the notebook as it was before it ran: an edit during the build rebuilds next time
+        config.project.relative(config.notebook_path(job.name)): job.key["notebook"],
         config.project.relative(config.path): manifest.file_hash(config.path),
         **(job.executed.reads if job.executed else {}),
     }
-    entry: dict[str, Any] = {
-        "status": "ok" if ok else "failed",
-        "title": report.title,
-        "parameters": config.notebook_parameters(job.name),
-        # The meeting's and this report's part of the params file: what an incremental
-        # build compares, so that editing another report's parameters does not rebuild this one.
-        "config_sha256": manifest.canonical_hash(
-            {
-                "meeting": config.params.meeting.model_dump(mode="json"),
-                "report": report.model_dump(mode="json"),
-            }
-        ),
-        "inputs": inputs,
-        "outputs": outputs,
-        "engines": manifest.engines(list(outputs), job.engine),
-        "seconds": job.stages,
-        "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "warnings": job.executed.warnings if job.executed else [],
-        # Stable ids, one per warning, by which a reviewer accepts one (reportlib.accept).
-        "warning_ids": [
-            job.warning_id(m).partition("/")[2]
-            for m in (job.executed.warnings if job.executed else [])
-        ],
-    }
-    if job.error is not None:
-        entry["error"] = job.error.to_json()
-    elif job.executed is not None:
-        changes.remember(out_dir, job.name, entry["built"], job.executed.notebook)
+    messages = job.executed.warnings if job.executed else []
+    entry = ReportEntry(
+        status="ok" if ok else "failed",
+        title=job.report.title,
+        parameters=config.notebook_parameters(job.name),
+        config_sha256=job.key["config"],
+        key=job.key,
+        inputs=inputs,
+        outputs=outputs,
+        engines=manifest.engines(list(outputs), job.engine),
+        seconds=job.stages,
+        built=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        warnings=messages,
+        warning_ids=[job.warning_id(m).partition("/")[2] for m in messages],
+        error=job.error,
+    )
+    if job.error is None and job.executed is not None:
+        from reportlib import changes
+
+        changes.remember(out_dir, job.name, entry.built, job.executed.notebook)
     return entry
 
 
@@ -476,13 +592,16 @@ def _assemble(
     accepted: frozenset[str] = frozenset(),
     *,
     pack: bool = True,
+    engine: str = "typst",
+    force: bool = False,
 ) -> None:
     """The agenda pack (when PDFs are made) and the review page, for a meeting with an agenda.
 
     They are made even when reports failed: the pack is then a draft, with a sheet in
     place of each missing paper, and pack.pdf is left as it was. After an interrupt
     only the review page is made. A pack that cannot be made is recorded in the
-    manifest and shown on the review page, then raised.
+    manifest and shown on the review page, then raised. Each is made only when one
+    of its inputs changed (or ``force``).
     """
     if config.params.agenda is None:
         progress.info(
@@ -490,12 +609,21 @@ def _assemble(
             "no agenda pack or review page (see the README)"
         )
         return
-    from reportlib import pack as packing
-    from reportlib import review
-
     failure: Failure | None = None
     error: Exception | None = None
-    if pack and "pdf" in formats:
+    path = out_dir / "manifest.json"
+    built = manifest.read(path)
+    key = uptodate.pack_key(config, built, engine)
+    if (
+        pack
+        and "pdf" in formats
+        and not force
+        and not uptodate.pack_changes(built.pack, key, out_dir)
+    ):
+        progress.info("pack: up to date")
+    elif pack and "pdf" in formats:
+        from reportlib import pack as packing
+
         with progress.stage("pack", "assemble") as stage:
             try:
                 made = packing.assemble(config, out_dir)
@@ -504,15 +632,28 @@ def _assemble(
                 error, failure = caught, Failure.of(caught, "pack")
                 if not isinstance(caught, ReportlibError):
                     progress.debug("".join(traceback.format_exception(caught)))
-        manifest.record_pack(out_dir / "manifest.json", failure)
         if failure is None:
+            files = [packing.PACK_INFO, made.path.name]
+            if made.confidential is not None:
+                files.append(packing.CONFIDENTIAL_PACK.as_posix())
+            outputs = {f: manifest.file_hash(out_dir / f) for f in files}
+            manifest.record_pack(path, manifest.PackRecord(key, outputs))
             for found in of_pack(made.warnings):
                 _warn(progress, accepted, BuildWarning(found.id, f"pack: {found.message}"))
             kind = "draft pack (do not publish)" if made.info["draft"] else "pack"
             pages = made.info["pages"]
             progress.info(f"{kind}: {config.project.relative(made.path)}, {pages} pages")
-    page = review.write(config, out_dir)
-    progress.info(f"review page: {config.project.relative(page)}")
+        else:
+            manifest.record_pack(path, manifest.PackRecord(error=failure))
+    page_key = uptodate.review_key(config, out_dir)
+    if force or uptodate.review_changes(out_dir, page_key):
+        from reportlib import review
+
+        page = review.write(config, out_dir)
+        uptodate.record_review(out_dir, page_key)
+        progress.info(f"review page: {config.project.relative(page)}")
+    else:
+        progress.info("review page: up to date")
     if isinstance(error, ReportlibError):
         raise error
     if error is not None:

@@ -13,7 +13,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reportlib.manifest import ReportEntry
 
 #: What an id looks like: ``where/key``, lower case, digits, ``-``, ``_`` and ``.``.
 ID = re.compile(r"[a-z0-9_-]+/[a-z0-9_.-]+")
@@ -46,11 +49,11 @@ def text_key(message: str) -> str:
     return "w-" + hashlib.sha256(message.encode("utf-8")).hexdigest()[:10]
 
 
-def of_report(report: str, entry: dict[str, Any]) -> list[BuildWarning]:
+def of_report(report: str, entry: ReportEntry) -> list[BuildWarning]:
     """The warnings of a report's manifest entry (an entry without ids: keys from text)."""
-    messages = [str(m) for m in entry.get("warnings", [])]
-    keys = entry.get("warning_ids")
-    if not isinstance(keys, list) or len(keys) != len(messages):
+    messages = entry.warnings
+    keys = entry.warning_ids
+    if len(keys) != len(messages):
         keys = [text_key(m) for m in messages]
     return [BuildWarning(f"{report}/{k}", m) for k, m in zip(keys, messages, strict=True)]
 

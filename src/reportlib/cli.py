@@ -43,6 +43,11 @@ what a build writes to outputs/MEETING/:
   published/                    only after 'reportlib publish MEETING --by NAME': the
                                 signed-off pack, papers and signoff.json
 
+A report is built again only when something it depends on changed (its notebook, its
+part of the params file, a file it read, reportlib, the engines or the lock), and the
+pack and review page only when one of their inputs did; the others say 'up to date'
+and keep their files byte for byte. --force builds everything again.
+
 A report that fails does not stop the others; the draft pack shows a 'Paper not
 available' sheet in its place, the review page shows the failing cell, and the build
 exits 1. Every warning shows its id; accept one with a reason and a name in
@@ -98,6 +103,11 @@ def _parser() -> argparse.ArgumentParser:
         "Quarto where it is installed, else Typst (default: auto)",
     )
     p.add_argument(
+        "--force",
+        action="store_true",
+        help="build every report, the pack and the review page again, even those up to date",
+    )
+    p.add_argument(
         "--jobs",
         "-j",
         type=int,
@@ -143,6 +153,25 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--by", default="", metavar="NAME", help="who signs the papers off (required)")
 
     p = commands.add_parser(
+        "preview",
+        help="build a meeting, serve it on this machine, rebuild and reload on every save",
+        description="Build MEETING (only what changed), serve outputs/MEETING/ at "
+        "http://127.0.0.1:PORT/, and watch its params file, data, words and the notebooks: "
+        "on a save, what changed is built again and the open page reloads. A paper that "
+        "fails shows the error in its place. The published files hold no script: the "
+        "reload hook is added only to what this server sends.",
+    )
+    p.add_argument("meeting", metavar="MEETING")
+    p.add_argument(
+        "--report",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="build and watch only this report (repeat for several); default: all",
+    )
+    p.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
+
+    p = commands.add_parser(
         "check", help="validate a meeting's parameters, data and words; run nothing"
     )
     p.add_argument("meeting", metavar="MEETING")
@@ -175,6 +204,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _review(project, args)
         if args.command == "publish":
             return _publish(project, args)
+        if args.command == "preview":
+            from reportlib import preview
+
+            preview.run(project, args.meeting, reports=args.report, port=args.port)
+            return 0
         return _build(project, args)
     except ReportlibError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -275,6 +309,7 @@ def _build(project, args: argparse.Namespace) -> int:
         formats=args.formats,
         jobs=args.jobs,
         engine=args.engine,
+        force=args.force,
     )
     where = os.path.relpath(result.output_dir)
     if result.interrupted:
@@ -293,6 +328,12 @@ def _build(project, args: argparse.Namespace) -> int:
                     f"    the failed notebook, with the cell marked: {os.path.relpath(kept)}",
                     file=sys.stderr,
                 )
+    fresh = len(result.up_to_date)
+    if fresh == len(result.jobs):
+        print(f"every report is up to date in {where}/: nothing was built", file=sys.stderr)
+    else:
+        also = f" ({fresh} up to date)" if fresh else ""
+        print(f"built {len(result.jobs) - fresh} reports{also} in {where}/", file=sys.stderr)
     if result.verdict is not None:
         print(_next_step(result), file=sys.stderr)
     if result.failed:
@@ -312,7 +353,10 @@ def _build(project, args: argparse.Namespace) -> int:
 def _next_step(result) -> str:
     """The build's last line: what came of it and what to do next."""
     meeting, verdict = result.meeting, result.verdict
-    done = [f"{len(result.jobs) - len(result.failed)} built"]
+    fresh = len(result.up_to_date)
+    done = [f"{len(result.jobs) - len(result.failed) - fresh} built"]
+    if fresh:
+        done.append(f"{fresh} up to date")
     if result.failed:
         done.append(f"{len(result.failed)} failed")
     count = len(verdict.warnings)

@@ -9,32 +9,29 @@ review page says so in a banner and ``publish`` refuses.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from reportlib import accept, manifest, samefacts
 from reportlib.params import MeetingConfig
 
 
-def _differs(path: Path, recorded: Any) -> str | None:
+def _differs(path: Path, recorded: str) -> str | None:
     if not path.is_file():
         return "removed"
     return "changed" if manifest.file_hash(path) != recorded else None
 
 
-def changed_inputs(config: MeetingConfig, built: dict[str, Any]) -> list[str]:
+def changed_inputs(config: MeetingConfig, built: manifest.Manifest) -> list[str]:
     """Each input that is not as the build read it: ``"<file> (changed)"``, in order."""
     root = config.project.root
-    recorded: dict[str, Any] = {}
-    for entry in built.get("reports", {}).values():
-        recorded.update(entry.get("inputs") or {})
-    meeting_own = built.get("meeting_inputs")
-    if isinstance(meeting_own, dict):
-        recorded.update(meeting_own)
-        # A declaration or acceptance file written since the build is a change as well.
-        for path in (config.project.data_dir(config.id) / samefacts.FILE, accept.path(config)):
-            shown = config.project.relative(path)
-            if path.is_file() and shown not in recorded:
-                recorded[shown] = None
+    recorded: dict[str, str | None] = {}
+    for entry in built.reports.values():
+        recorded.update(entry.inputs)
+    recorded.update(built.meeting_inputs)
+    # A declaration or acceptance file written since the build is a change as well.
+    for path in (config.project.data_dir(config.id) / samefacts.FILE, accept.path(config)):
+        shown = config.project.relative(path)
+        if path.is_file() and shown not in recorded:
+            recorded[shown] = None
     found = []
     for shown, digest in sorted(recorded.items()):
         how = "added" if digest is None else _differs(root / shown, digest)
@@ -43,13 +40,14 @@ def changed_inputs(config: MeetingConfig, built: dict[str, Any]) -> list[str]:
     return found
 
 
-def changed_outputs(out_dir: Path, built: dict[str, Any]) -> list[str]:
-    """Each published output of a built report that is not what the build wrote."""
+def changed_outputs(out_dir: Path, built: manifest.Manifest) -> list[str]:
+    """Each output of a built report, and of the pack, that is not what the build wrote."""
     found = []
-    for _, entry in sorted(built.get("reports", {}).items()):
-        if entry.get("status") != "ok":
-            continue
-        for file, digest in sorted((entry.get("outputs") or {}).items()):
+    files = [e.outputs for _, e in sorted(built.reports.items()) if e.ok]
+    if built.pack is not None and built.pack.error is None:
+        files.append(built.pack.outputs)
+    for outputs in files:
+        for file, digest in sorted(outputs.items()):
             how = _differs(out_dir / file, digest)
             if how:
                 found.append(f"{file} ({how})")

@@ -13,19 +13,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import json
 import platform
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from reportlib.data import sha256
 from reportlib.exceptions import ExecutionError
 from reportlib.files import atomic_write
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: typed entries with the key an incremental build compares
 TOOLS = (
     "reportlib",
     "papermill",
@@ -210,60 +210,256 @@ def canonical_hash(value: Any) -> str:
     return sha256(text.encode("utf-8"))
 
 
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def file_hash(path: Path) -> str:
     return sha256(path.read_bytes())
 
 
-def read(path: Path) -> dict[str, Any]:
-    """The manifest at ``path``, or an empty one if there is none or it is unreadable."""
+@dataclass
+class ReportEntry:
+    """One report's record: what it was built from, what came out, and how it went.
+
+    ``key`` holds what the build compares besides the files read (see
+    :mod:`reportlib.uptodate`); ``seal`` is a hash of the fields that decision relies
+    on, so that an entry edited by hand is never taken as up to date.
+    """
+
+    status: str  # ok or failed
+    title: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    # The meeting's and this report's part of the params file: editing another report's
+    # parameters does not rebuild this one.
+    config_sha256: str = ""
+    key: dict[str, str] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)  # project path -> sha256 as read
+    outputs: dict[str, str] = field(default_factory=dict)  # file name -> sha256 as written
+    engines: dict[str, dict[str, str]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    built: str = ""  # when it was built (UTC, ISO 8601)
+    warnings: list[str] = field(default_factory=list)
+    # Stable ids, one per warning, by which a reviewer accepts one (reportlib.accept).
+    warning_ids: list[str] = field(default_factory=list)
+    error: Failure | None = None
+    seal: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok" and self.error is None
+
+    def _sealed_fields(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "config_sha256": self.config_sha256,
+            "key": self.key,
+            "inputs": self.inputs,
+            "outputs": self.outputs,
+        }
+
+    def sealed(self) -> ReportEntry:
+        return dataclasses.replace(self, seal=canonical_hash(self._sealed_fields()))
+
+    @property
+    def intact(self) -> bool:
+        """Whether the entry is as the build wrote it (not edited or damaged since)."""
+        return bool(self.seal) and self.seal == canonical_hash(self._sealed_fields())
+
+    def to_json(self) -> dict[str, Any]:
+        found = dataclasses.asdict(self)
+        found["error"] = self.error.to_json() if self.error else None
+        if found["error"] is None:
+            del found["error"]
+        return found
+
+    @classmethod
+    def from_json(cls, data: Any) -> ReportEntry | None:
+        """A stored entry, or None if it is not one (damaged, or from an older reportlib)."""
+        if not isinstance(data, dict) or not isinstance(data.get("status"), str):
+            return None
+        try:
+            return cls(
+                status=data["status"],
+                title=str(data.get("title") or ""),
+                parameters=_mapping(data.get("parameters")),
+                config_sha256=str(data.get("config_sha256") or ""),
+                key=_strings(data.get("key")),
+                inputs=_strings(data.get("inputs")),
+                outputs=_strings(data.get("outputs")),
+                engines={k: _strings(v) for k, v in _mapping(data.get("engines")).items()},
+                seconds={str(k): float(v) for k, v in _mapping(data.get("seconds")).items()},
+                built=str(data.get("built") or ""),
+                warnings=[str(w) for w in data.get("warnings") or []],
+                warning_ids=[str(w) for w in data.get("warning_ids") or []],
+                error=Failure.from_json(data["error"]) if data.get("error") else None,
+                seal=str(data.get("seal") or ""),
+            )
+        except (TypeError, ValueError):
+            return None
+
+
+@dataclass
+class PackRecord:
+    """The pack's record: the key of what it was made from, its files, or its failure."""
+
+    key: str = ""
+    outputs: dict[str, str] = field(default_factory=dict)
+    error: Failure | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"key": self.key, "outputs": self.outputs}
+        if self.error is not None:
+            found["error"] = self.error.to_json()
+        return found
+
+    @classmethod
+    def from_json(cls, data: Any) -> PackRecord | None:
+        if not isinstance(data, dict):
+            return None
+        return cls(
+            str(data.get("key") or ""),
+            _strings(data.get("outputs")),
+            Failure.from_json(data["error"]) if data.get("error") else None,
+        )
+
+
+@dataclass
+class Manifest:
+    """``manifest.json`` as build, pack and review read it; empty when there is none."""
+
+    meeting: str = ""
+    finished: str | None = None
+    git: dict[str, Any] = field(default_factory=dict)
+    tools: dict[str, str] = field(default_factory=dict)
+    lock: dict[str, Any] = field(default_factory=dict)
+    #: Digest of everything the pre-build checks read, when they last passed.
+    checked: str = ""
+    reports: dict[str, ReportEntry] = field(default_factory=dict)
+    pack: PackRecord | None = None
+    interrupted: Failure | None = None
+    #: The meeting's own warnings (facts two papers state differently), as
+    #: ``{"id", "message"}``, and hashes of its own inputs (``same_facts.yaml``,
+    #: ``accept.yaml``): see :func:`record_meeting`.
+    meeting_warnings: list[dict[str, str]] = field(default_factory=list)
+    meeting_inputs: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "meeting": self.meeting,
+            "finished": self.finished,
+            "git": self.git,
+            "tools": self.tools,
+            "lock": self.lock,
+            "checked": self.checked,
+            "reports": {k: v.to_json() for k, v in sorted(self.reports.items())},
+            "meeting_warnings": self.meeting_warnings,
+            "meeting_inputs": self.meeting_inputs,
+        }
+        if self.pack is not None:
+            found["pack"] = self.pack.to_json()
+        if self.interrupted is not None:
+            found["interrupted"] = self.interrupted.to_json()
+        return found
+
+    @classmethod
+    def from_json(cls, data: Any) -> Manifest:
+        """The manifest ``data`` holds; an empty one if it is from another schema version
+        (an older reportlib) or not a manifest. A damaged report entry is left out."""
+        if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
+            return cls()
+        reports = {
+            str(name): entry
+            for name, raw in _mapping(data.get("reports")).items()
+            if (entry := ReportEntry.from_json(raw)) is not None
+        }
+        finished = data.get("finished")
+        return cls(
+            meeting=str(data.get("meeting") or ""),
+            finished=finished if isinstance(finished, str) else None,
+            git=_mapping(data.get("git")),
+            tools=_strings(data.get("tools")),
+            lock=_mapping(data.get("lock")),
+            checked=str(data.get("checked") or ""),
+            reports=reports,
+            pack=PackRecord.from_json(data.get("pack")),
+            interrupted=Failure.from_json(data["interrupted"]) if data.get("interrupted") else None,
+            meeting_warnings=[
+                {"id": str(w["id"]), "message": str(w["message"])}
+                for w in data.get("meeting_warnings") or []
+                if isinstance(w, dict) and "id" in w and "message" in w
+            ],
+            meeting_inputs=_strings(data.get("meeting_inputs")),
+        )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return {str(k): v for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+def _strings(value: Any) -> dict[str, str]:
+    return {k: str(v) for k, v in _mapping(value).items()}
+
+
+def read(path: Path) -> Manifest:
+    """The manifest at ``path``; an empty one if there is none or it is unreadable."""
     try:
         found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
-    return found if found.get("schema_version") == SCHEMA_VERSION else {}
+        return Manifest()
+    return Manifest.from_json(found)
+
+
+def _save(path: Path, manifest: Manifest) -> None:
+    text = json.dumps(manifest.to_json(), indent=2, sort_keys=False, default=str) + "\n"
+    atomic_write(path, text)
 
 
 def write(
     path: Path,
     meeting: str,
     root: Path,
-    reports: dict[str, dict[str, Any]],
+    reports: dict[str, ReportEntry],
     interrupted: Failure | None = None,
-) -> dict:
+    checked: str = "",
+) -> Manifest:
     """Merge ``reports`` into the existing manifest (reports not built keep their entries).
 
     ``interrupted`` is stored when the build was cut off: the reports it names kept
-    their last good outputs and entries.
+    their last good outputs and entries. When no report was built, the build's time,
+    commit and tools stay those of the build that made the outputs.
     """
-    previous = read(path).get("reports", {})
-    manifest = {
-        "schema_version": SCHEMA_VERSION,
-        "meeting": meeting,
-        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "git": git_state(root),
-        "tools": tool_versions(),
-        "lock": lock_state(root),
-        "reports": dict(sorted({**previous, **reports}.items())),
-    }
-    if interrupted is not None:
-        manifest["interrupted"] = interrupted.to_json()
-    atomic_write(path, json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n")
+    previous = read(path)
+    manifest = dataclasses.replace(
+        previous,
+        meeting=meeting,
+        checked=checked,
+        reports={**previous.reports, **{k: v.sealed() for k, v in reports.items()}},
+        interrupted=interrupted,
+    )
+    # The commit is always this build's: a sign-off names the commit its inputs are in,
+    # and a build after a commit that changed none of them rebuilds nothing.
+    manifest.git = git_state(root)
+    if reports or not previous.finished:
+        manifest.finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        manifest.tools = tool_versions()
+        manifest.lock = lock_state(root)
+    _save(path, manifest)
     return manifest
 
 
-def record_pack(path: Path, failure: Failure | None) -> None:
-    """Store (or clear) the pack's failure in the manifest, keeping its time of writing.
+def record_pack(path: Path, record: PackRecord) -> None:
+    """Store the pack's record (its key and files, or its failure), keeping the time of writing.
 
     The pack records the manifest's ``finished`` time to tell when it is stale, so
     this does not change it.
     """
     found = read(path)
-    if not found:
+    if not found.meeting:
         return
-    found.pop("pack", None)
-    if failure is not None:
-        found["pack"] = {"error": failure.to_json()}
-    atomic_write(path, json.dumps(found, indent=2, sort_keys=False, default=str) + "\n")
+    found.pack = record
+    _save(path, found)
 
 
 def record_meeting(path: Path, warnings: list[dict[str, str]], inputs: dict[str, str]) -> None:
@@ -271,8 +467,8 @@ def record_meeting(path: Path, warnings: list[dict[str, str]], inputs: dict[str,
     :mod:`reportlib.samefacts`) and the hashes of the meeting's own inputs (its
     ``same_facts.yaml`` and ``accept.yaml``), keeping the manifest's time of writing."""
     found = read(path)
-    if not found:
+    if not found.meeting:
         return
-    found["meeting_warnings"] = warnings
-    found["meeting_inputs"] = inputs
-    atomic_write(path, json.dumps(found, indent=2, sort_keys=False, default=str) + "\n")
+    found.meeting_warnings = warnings
+    found.meeting_inputs = inputs
+    _save(path, found)

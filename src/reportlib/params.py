@@ -311,8 +311,12 @@ def document_path(project: Project, meeting: str, item: AgendaItem) -> Path:
     return contained(base / name, base, project.relative(base / name))
 
 
-def load_meeting(project: Project, meeting: str) -> MeetingConfig:
-    """Load and check ``params/<meeting>.yaml``; raise :class:`ParamsError` with every problem."""
+def load_meeting(project: Project, meeting: str, *, documents: bool = True) -> MeetingConfig:
+    """Load and check ``params/<meeting>.yaml``; raise :class:`ParamsError` with every problem.
+
+    ``documents=False`` leaves out reading the agenda's documents (their words, pages and
+    git state), for a build that knows they are as they were when last checked.
+    """
     path = project.params_file(validate_meeting_id(meeting))
     shown = project.relative(path)
     if not path.is_file():
@@ -350,7 +354,7 @@ def load_meeting(project: Project, meeting: str) -> MeetingConfig:
     for name, report in params.reports.items():
         problems += _check_report(project, shown, document, name, report, declared)
     if params.agenda is not None:
-        problems += _check_agenda(project, shown, document, params)
+        problems += _check_agenda(project, shown, document, params, documents=documents)
     if problems:
         raise ParamsError(problems)
     return MeetingConfig(project, path, params, document, declared)
@@ -479,16 +483,18 @@ def _at(value: Any, where: tuple[str | int, ...]) -> Any:
 
 
 def _check_agenda(
-    project: Project, shown: str, document: YamlDocument, params: MeetingParams
+    project: Project,
+    shown: str,
+    document: YamlDocument,
+    params: MeetingParams,
+    *,
+    documents: bool = True,
 ) -> list[Problem]:
     """Every report is on the agenda once; every document reads, and none is wrongly in git.
 
     A supplied document must exist; a confidential one may be absent (it is never in
     git), but its item must give its page count, which must be right when it is present.
     """
-    from reportlib import narrative, supplied
-    from reportlib.exceptions import DataError
-
     problems: list[Problem] = []
     placed: dict[str, int] = {}
     for index, item in enumerate(params.agenda or []):
@@ -552,6 +558,11 @@ def _check_agenda(
                     )
                 )
             continue
+        if not documents:
+            continue
+        from reportlib import narrative, supplied  # pandas: only to read the documents
+        from reportlib.exceptions import DataError
+
         if item.confidential and _tracked_by_git(project.root, path):
             problems.append(
                 Problem(

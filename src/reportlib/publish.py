@@ -76,12 +76,12 @@ def refusals(config: MeetingConfig, out_dir: Path) -> list[str]:
 
     meeting = config.id
     built = manifest.read(out_dir / "manifest.json")
-    if not built:
+    if not built.meeting:
         return [f"meeting {meeting} has never been built: run make report MEETING={meeting}"]
     reasons = []
     root = config.project.root
     head = (_git(root, "rev-parse", "HEAD") or "").strip()
-    recorded = (built.get("git") or {}).get("commit")
+    recorded = built.git.get("commit")
     if not head:
         reasons.append(
             "the project is not in a git repository: a sign-off names the commit that "
@@ -92,7 +92,7 @@ def refusals(config: MeetingConfig, out_dir: Path) -> list[str]:
             f"the build was made from commit {str(recorded)[:12]}, but {head[:12]} is checked "
             f"out: build again (make report MEETING={meeting})"
         )
-    elif (built.get("git") or {}).get("dirty"):
+    elif built.git.get("dirty"):
         reasons.append(
             "the build was made with uncommitted changes, so no commit holds what it was made "
             "from: commit them and build again"
@@ -106,23 +106,24 @@ def refusals(config: MeetingConfig, out_dir: Path) -> list[str]:
                 + ", ".join(dirty)
                 + " (commit them, then build again)"
             )
-    reports = built.get("reports", {})
     for name in config.params.reports:
-        entry = reports.get(name)
+        entry = built.reports.get(name)
         if entry is None:
             reasons.append(f"report {name} has not been built")
-        elif entry.get("status") != "ok":
-            reasons.append(
-                f"report {name} failed: {manifest.Failure.from_json(entry.get('error'))}"
-            )
-    if built.get("interrupted"):
+        elif not entry.ok:
+            reasons.append(f"report {name} failed: {entry.error or 'no detail was recorded'}")
+    if built.interrupted is not None:
         reasons.append("the last build was interrupted: build the meeting again")
     if config.params.agenda is not None:
         info = pack.read_info(out_dir)
         if not (out_dir / pack.PACK).is_file() or info.get("draft") is not False:
             reasons.append("there is no complete pack.pdf from the last build")
-        elif info.get("manifest_finished") != built.get("finished"):
-            reasons.append("pack.pdf is from an earlier build than the papers: build again")
+        elif (
+            built.pack is None
+            or built.pack.error is not None
+            or pack.PACK not in built.pack.outputs
+        ):
+            reasons.append("pack.pdf is not from the last build: build again")
     changed = drift.changed_inputs(config, built) + drift.changed_outputs(out_dir, built)
     if changed:
         reasons.append(
@@ -147,8 +148,8 @@ def publish(config: MeetingConfig, out_dir: Path, by: str) -> Published:
         built = manifest.read(out_dir / "manifest.json")
         names = [
             file
-            for entry in built["reports"].values()
-            for file in sorted(entry.get("outputs", {}))
+            for entry in built.reports.values()
+            for file in sorted(entry.outputs)
             if file.endswith((".pdf", ".html"))
         ]
         if config.params.agenda is not None:
@@ -167,10 +168,10 @@ def publish(config: MeetingConfig, out_dir: Path, by: str) -> Published:
             verdict = accept.of_build(config, out_dir)
             signoff = {
                 "meeting": config.id,
-                "commit": built["git"]["commit"],
+                "commit": built.git["commit"],
                 "signed_off_by": by,
                 "signed_off_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "build_finished": built.get("finished"),
+                "build_finished": built.finished,
                 "reportlib": __version__,
                 "files": files,
                 "accepted_warnings": [
@@ -203,7 +204,7 @@ def state(out_dir: Path) -> dict[str, Any] | None:
         return None
     built = manifest.read(out_dir / "manifest.json")
     files = signoff.get("files") if isinstance(signoff.get("files"), dict) else {}
-    current = signoff.get("build_finished") == built.get("finished") and all(
+    current = signoff.get("build_finished") == built.finished and all(
         (out_dir / n).is_file() and manifest.file_hash(out_dir / n) == h for n, h in files.items()
     )
     return {**signoff, "current": current}

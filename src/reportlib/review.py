@@ -179,7 +179,7 @@ def _changes(out_dir: Path, report: str, previous: Path | None) -> list[dict[str
 def _item_row(
     config: MeetingConfig,
     out_dir: Path,
-    reports: dict[str, Any],
+    reports: dict[str, manifest.ReportEntry],
     packed: dict[int, dict[str, Any]],
     pack_file: str,
     number: int,
@@ -217,11 +217,11 @@ def _item_row(
         if entry is None:
             status, row["status_note"] = "not built", "(no build of this report is recorded)"
         else:
-            status = "built" if entry.get("status") == "ok" else "failed"
-            seconds = {k: float(v) for k, v in entry.get("seconds", {}).items()}
+            status = "built" if entry.ok else "failed"
+            seconds = entry.seconds
             row["stages"] = [(k, f"{v:.1f} s") for k, v in seconds.items()]
             row["seconds_text"] = f"{sum(seconds.values()):.1f} s" if seconds else ""
-            row["built_at"] = _when(entry.get("built"))
+            row["built_at"] = _when(entry.built)
             row["warnings"] = _shown(bw.of_report(name, entry), verdict)
             row["current_warnings"] = [
                 w for w in row["warnings"] if not w["message"].startswith(STALE)
@@ -233,7 +233,7 @@ def _item_row(
             ]
             row["accepted_count"] = sum(w["accepted"] is not None for w in row["warnings"])
         if status == "failed":
-            error = manifest.Failure.from_json(entry.get("error"))
+            error = entry.error or manifest.Failure.from_json(None)
             row["error"] = {
                 **error.to_json(),
                 "heading": error.heading,
@@ -273,9 +273,8 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
     from reportlib import pack
 
     built = manifest.read(out_dir / "manifest.json")
-    pack_error = (built.get("pack") or {}).get("error")
-    interrupted = built.get("interrupted")
-    reports = built.get("reports", {})
+    pack_error = built.pack.error if built.pack else None
+    reports = built.reports
     info = pack.read_info(out_dir)
     draft = info.get("draft") is True
     # Links name only the pack's own files, never a path read from pack.json.
@@ -325,17 +324,17 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
         "pages": info.get("pages"),
         "tagged": info.get("tagged", False),
         # the pack records the build it was made after; another build since makes it stale
-        "stale": made and info.get("manifest_finished") != built.get("finished"),
+        "stale": made and info.get("manifest_finished") != built.finished,
         "why": "build the meeting with PDF output" if not made else "",
         "confidential_href": pack.CONFIDENTIAL_PACK.as_posix()
         if info.get("confidential_pack") and confidential.is_file()
         else None,
         "confidential_file": confidential.name,
         "warnings": _shown(bw.of_pack(info.get("warnings", [])), verdict) if made else [],
-        "error": manifest.Failure.from_json(pack_error).message if pack_error else None,
+        "error": pack_error.message if pack_error else None,
     }
     report_rows = [r for r in agenda if r["source_label"] == "Notebook"]
-    reasons = publish.refusals(config, out_dir) if built else []
+    reasons = publish.refusals(config, out_dir) if built.meeting else []
     signoff = publish.state(out_dir)
     if signoff:
         signoff["when"] = _when(str(signoff.get("signed_off_at") or "")) or "an unrecorded date"
@@ -346,8 +345,8 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
         "meeting": config.id,
         "board": meeting.board,
         "date_long": meeting.date_long,
-        "finished": _when(built.get("finished")),
-        "git": built.get("git") or {},
+        "finished": _when(built.finished),
+        "git": built.git,
         "groups": groups,
         "agenda": agenda,
         "counts": {
@@ -363,12 +362,12 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
             [w for w in verdict.warnings if w.where in (bw.SAME_FACT, bw.ACCEPT)], verdict
         ),
         "changed": drift.changed_inputs(config, built) + drift.changed_outputs(out_dir, built)
-        if built
+        if built.meeting
         else [],
         "signoff": signoff,
         "refusals": [r for r in reasons if not r.startswith(publish.UNACCEPTED)],
         "pack": pack_view,
-        "interrupted": manifest.Failure.from_json(interrupted).message if interrupted else None,
+        "interrupted": built.interrupted.message if built.interrupted else None,
         "build_log": "build.log" if (out_dir / "build.log").is_file() else None,
         "previous": previous,
         "figures": figures,
@@ -405,7 +404,7 @@ def write(config: MeetingConfig, out_dir: Path) -> Path:
     return path
 
 
-def server(out_dir: Path, port: int, *, confidential: bool = False):
+def server(out_dir: Path, port: int, *, confidential: bool = False, handler: type | None = None):
     """An HTTP server for ``out_dir`` on 127.0.0.1:``port`` that shows only the published files.
 
     It serves the meeting's papers, packs, review page, notebooks and their assets; never
@@ -420,15 +419,18 @@ def server(out_dir: Path, port: int, *, confidential: bool = False):
     from reportlib.pack import CONFIDENTIAL_PACK
 
     base = out_dir.resolve()
-    hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
+    allowed = {f"127.0.0.1:{port}", f"localhost:{port}"}
     hidden = CONFIDENTIAL_PACK.parts[0]
 
-    class Handler(http.server.SimpleHTTPRequestHandler):
+    # ``handler``: a SimpleHTTPRequestHandler subclass to build on (reportlib.preview's)
+    class Handler(handler or http.server.SimpleHTTPRequestHandler):
+        hosts = allowed
+
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, directory=str(base), **kwargs)
 
         def send_head(self):  # every GET and HEAD comes through here
-            if self.headers.get("Host", "").lower() not in hosts:
+            if self.headers.get("Host", "").lower() not in self.hosts:
                 self.send_error(403, "this server answers only to 127.0.0.1 and localhost")
                 return None
             path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)

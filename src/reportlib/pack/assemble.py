@@ -47,7 +47,7 @@ def assemble(config: MeetingConfig, out_dir: Path) -> PackResult:
             f"{config.project.relative(config.path)} has no agenda: add 'agenda:' to make a pack"
         )
     built = manifest.read(out_dir / "manifest.json")
-    reports = built.get("reports", {})
+    reports = built.reports
     warnings: list[str] = []
     parts, rows = plan(config, out_dir, reports, warnings)
     front = sheets.front(config, rows)
@@ -97,7 +97,7 @@ def assemble(config: MeetingConfig, out_dir: Path) -> PackResult:
     ]
     info = {
         "meeting": config.id,
-        "manifest_finished": built.get("finished"),  # the build this pack was made after
+        "manifest_finished": built.finished,  # the build this pack was made after
         "pack": DRAFT if missing else PACK,
         "draft": bool(missing),
         "sha256": hashlib.sha256(public).hexdigest(),

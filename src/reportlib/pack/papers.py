@@ -14,16 +14,16 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from reportlib import manifest, style
 from reportlib.exceptions import DataError, PackError, RenderError, ReportlibError
+from reportlib.manifest import ReportEntry
 from reportlib.pack.sheets import compile_template
 from reportlib.params import MeetingConfig
 
 
 def report_pages(
-    config: MeetingConfig, out_dir: Path, report: str, entry: dict[str, Any], first_page: int
+    config: MeetingConfig, out_dir: Path, report: str, entry: ReportEntry, first_page: int
 ) -> bytes:
     """The report's paper from ``first_page`` on, from what its build kept.
 
@@ -33,7 +33,7 @@ def report_pages(
     from reportlib.render import bundle, kept_source, pdf
 
     source = kept_source(out_dir / f"{report}.pdf")
-    recorded = entry.get("outputs", {}).get(source.name)
+    recorded = entry.outputs.get(source.name)
     if recorded is None:
         return _render_from_notebook(config, report, out_dir / f"{report}.ipynb", first_page)
     shown = config.project.relative(source)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlib.exceptions import PackError, ParamsError, Problem
+from reportlib.manifest import ReportEntry
 from reportlib.pack import papers, sheets
 from reportlib.params import AgendaItem, MeetingConfig
 
@@ -44,7 +45,7 @@ def page_range(first: int, last: int) -> str:
 
 
 def plan(
-    config: MeetingConfig, out_dir: Path, reports: dict[str, Any], warnings: list[str]
+    config: MeetingConfig, out_dir: Path, reports: dict[str, ReportEntry], warnings: list[str]
 ) -> tuple[list[Part], list[dict[str, Any]]]:
     """Every part in agenda order, paged from 1, and the agenda's rows.
 
@@ -82,7 +83,7 @@ def plan(
 def _part(
     config: MeetingConfig,
     out_dir: Path,
-    reports: dict[str, Any],
+    reports: dict[str, ReportEntry],
     index: int,
     number: int,
     item: AgendaItem,
@@ -91,12 +92,12 @@ def _part(
 ) -> Part:
     title = config.item_title(item)
     if item.report:
-        entry = reports.get(item.report, {})
+        entry = reports.get(item.report)
         notebook = out_dir / f"{item.report}.ipynb"
-        if entry.get("status") == "ok" and notebook.is_file():
+        if entry is not None and entry.ok and notebook.is_file():
             data = papers.report_pages(config, out_dir, item.report, entry, first)
             return Part(number, title, "report", "built", data, source=item.report)
-        status = "failed" if entry.get("status") == "failed" else "not built"
+        status = "failed" if entry is not None and not entry.ok else "not built"
         why = (
             "its notebook failed when the meeting was built"
             if status == "failed"

@@ -65,9 +65,9 @@ def pdf_engine(engine: str) -> str:
     if engine not in ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r}; choose from {', '.join(ENGINES)}")
     if engine == "auto":
-        from reportlib.render import quarto
+        import shutil  # quarto.executable(), without importing the route (and nbformat)
 
-        return "quarto" if quarto.executable() else "typst"
+        return "quarto" if shutil.which("quarto") else "typst"
     return engine
 
 
