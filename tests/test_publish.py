@@ -163,4 +163,6 @@ def test_strict_build_fails_on_an_unaccepted_warning(committed, tmp_path):
     assert done.returncode == 0, done.stderr
     last = done.stderr.strip().splitlines()[-1]
     # Accepting a warning changes no paper: the reports are kept, the verdict is new.
-    assert last.startswith("0 built, 3 up to date, 3 warnings (3 accepted) \u2192 review: make review")
+    assert last.startswith(
+        "0 built, 3 up to date, 3 warnings (3 accepted) \u2192 review: make review"
+    )
