@@ -93,7 +93,8 @@ def compare(
     units: str | None = None,
     key: str | None = None,
 ) -> Discrepancy | None:
-    """Warn and return a :class:`Discrepancy` if the two ``(name, value)`` sides differ at all.
+    """Warn and return a :class:`Discrepancy` if the two ``(name, value)`` sides differ
+    by more than ``tolerance`` (a difference within it is rounding, not reported).
 
     ``key`` names the check in the warning's id (default: ``what``), so that a reviewer
     can accept the warning and the acceptance still holds when the figures change.

@@ -161,12 +161,11 @@ def report_changes(
     for shown, recorded in entry.inputs.items():
         if shown in (params, notebook):  # in the key: only its part of the params counts
             continue
-        path = (root / shown).resolve()
-        if not path.is_relative_to(root):
+        found = _recorded_file(root, shown, recorded)
+        if found == "outside":
             return f"manifest.json names an input outside the project ({shown})"
-        current = file_sha256(path)
-        if current != recorded:
-            return f"{shown} {'is gone' if current is None else 'changed'}"
+        if found:
+            return f"{shown} {found}"
     for wanted in (f"{name}.ipynb", *(f"{name}.{f}" for f in formats)):
         if wanted not in entry.outputs:
             return f"{wanted} was not made by its last build"
@@ -176,13 +175,24 @@ def report_changes(
 def _outputs_changed(out_dir: Path, outputs: dict[str, str]) -> str | None:
     base = out_dir.resolve()
     for file, recorded in outputs.items():
-        path = (base / file).resolve()
-        if not path.is_relative_to(base):
+        found = _recorded_file(base, file, recorded)
+        if found == "outside":
             return f"manifest.json names an output outside the meeting's folder ({file})"
-        current = file_sha256(path)
-        if current != recorded:
-            return f"{file} was {'deleted' if current is None else 'changed'} since it was built"
+        if found:
+            return f"{file} was {'deleted' if found == 'is gone' else found} since it was built"
     return None
+
+
+def _recorded_file(base: Path, name: str, recorded: str) -> str | None:
+    """How file ``name`` under ``base`` differs from its recorded hash: ``"outside"``
+    (the name leaves ``base``), ``"is gone"``, ``"changed"``, or None if it is as recorded."""
+    path = (base / name).resolve()
+    if not path.is_relative_to(base):
+        return "outside"
+    current = file_sha256(path)
+    if current == recorded:
+        return None
+    return "is gone" if current is None else "changed"
 
 
 def meeting_digest(project: Project, engine: str) -> str:
