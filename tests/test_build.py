@@ -158,7 +158,7 @@ def test_an_interrupt_between_formats_publishes_nothing_of_the_report(project, m
     import signal
     import threading
 
-    from reportlib import build as building
+    from reportlib import runner as building
     from reportlib import render
 
     quiet_build(project, reports=["greets"])

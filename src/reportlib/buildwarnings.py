@@ -21,14 +21,34 @@ if TYPE_CHECKING:
 #: What an id looks like: ``where/key``, lower case, digits, ``-``, ``_`` and ``.``.
 ID = re.compile(r"[a-z0-9_-]+/[a-z0-9_.-]+")
 SAME_FACT, PACK, ACCEPT = "same-fact", "pack", "accept"
+#: The kinds of warning: about what was built, or about an input that may be out of date.
+WARNING, STALE = "warning", "stale"
+#: How the text of a warning about an out-of-date input begins, as a notebook raises it
+#: (:data:`reportlib.record.STALE`); read here alone, where a text becomes a warning.
+STALE_PREFIX = "may be out of date: "
 
 
 @dataclass(frozen=True)
 class BuildWarning:
-    """One warning of a build: its stable id and what it says."""
+    """One warning of a build: its stable id, what it says and its kind.
+
+    The one shape of a warning from where it arises (a report, the meeting's same
+    facts, the pack, an acceptance) to the terminal, the review page and ``--strict``.
+    """
 
     id: str
     message: str
+    kind: str = ""  # WARNING or STALE; worked out from the message when not given
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            found = STALE if self.message.startswith(STALE_PREFIX) else WARNING
+            object.__setattr__(self, "kind", found)
+
+    @property
+    def text(self) -> str:
+        """What it says, without the words that mark its kind."""
+        return self.message.removeprefix(STALE_PREFIX) if self.kind == STALE else self.message
 
     @property
     def where(self) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from reportlib import __version__
 from reportlib.exceptions import ReportlibError
-from reportlib.paths import find_project
+from reportlib.paths import MANIFEST, find_project
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 
@@ -283,7 +283,7 @@ def _review(project, args: argparse.Namespace) -> int:
             f"{project.relative(config.path)} has no agenda, so the meeting has no review "
             "page; add 'agenda:' (see the README) and build it"
         )
-    if not (out_dir / "manifest.json").is_file():
+    if not (out_dir / MANIFEST).is_file():
         raise ReportlibError(
             f"meeting {args.meeting} has not been built yet; run "
             f"'make report MEETING={args.meeting}' first"
@@ -376,14 +376,11 @@ def _next_step(result) -> str:
 
 
 def _publish(project, args: argparse.Namespace) -> int:
-    from reportlib import publish, review
+    from reportlib import publish
     from reportlib.params import load_meeting
 
     config = load_meeting(project, args.meeting)
-    out_dir = project.output_dir(args.meeting)
-    made = publish.publish(config, out_dir, args.by)
-    if config.params.agenda is not None:
-        review.write(config, out_dir)  # the page shows the sign-off
+    made = publish.publish(config, project.output_dir(args.meeting), args.by)
     print(
         f"published meeting {args.meeting}, signed off by {made.signoff['signed_off_by']}: "
         f"{len(made.signoff['files'])} files and {publish.SIGNOFF} in "

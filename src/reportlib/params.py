@@ -360,6 +360,16 @@ def load_meeting(project: Project, meeting: str, *, documents: bool = True) -> M
     return MeetingConfig(project, path, params, document, declared)
 
 
+def document_problems(config: MeetingConfig) -> list[Problem]:
+    """Every problem in the agenda's documents (their words, pages and git state), for a
+    meeting loaded with ``documents=False``: the build loads a meeting once, and reads
+    its documents only when there is work to do."""
+    if config.params.agenda is None:
+        return []
+    shown = config.project.relative(config.path)
+    return _check_agenda(config.project, shown, config.document, config.params, documents=True)
+
+
 def _check_dates(shown: str, document: YamlDocument, params: MeetingParams) -> list[Problem]:
     """The date is in the id's month, and the next meeting comes after it."""
     meeting, problems = params.meeting, []

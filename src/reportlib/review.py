@@ -21,13 +21,14 @@ import math
 from pathlib import Path
 from typing import Any
 
-from reportlib import __version__, accept, changes, drift, manifest, publish, style
+from reportlib import __version__, accept, changes, environment, manifest, signoff, style, verdict
 from reportlib import buildwarnings as bw
+from reportlib.failures import Failure
 from reportlib.files import atomic_write
 from reportlib.formats import PERCENT, kind, with_units
+from reportlib.manifest import Manifest
 from reportlib.params import AgendaItem, MeetingConfig
-from reportlib.paths import MEETING_ID, Project
-from reportlib.record import STALE
+from reportlib.paths import Project
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "review"
 PAGE = "index.html"
@@ -45,14 +46,7 @@ MINUS, NONE = "\u2212", "\u2013"  # a true minus sign; an en dash for "nothing"
 
 def previous_meeting(project: Project, meeting: str) -> str | None:
     """The latest meeting before ``meeting`` (by id) that has been built, or None."""
-    if not project.outputs.is_dir():
-        return None
-    built = [
-        d.name
-        for d in project.outputs.iterdir()
-        if MEETING_ID.fullmatch(d.name) and d.name < meeting and (d / "manifest.json").is_file()
-    ]
-    return max(built, default=None)
+    return project.previous_built(meeting)
 
 
 def key_figures(notebook: Path) -> dict[str, dict[str, Any]]:
@@ -140,10 +134,16 @@ def _failing_source(out_dir: Path, report: str, cell: Any) -> str | None:
     return None
 
 
-def _shown(warnings: list[bw.BuildWarning], verdict: accept.Verdict) -> list[dict[str, Any]]:
+def _shown(warnings: list[bw.BuildWarning], judged: accept.Verdict) -> list[dict[str, Any]]:
     """Warnings as the page lists them: id, message and the acceptance, if any."""
     return [
-        {"id": w.id, "message": w.message, "accepted": verdict.accepted.get(w.id)} for w in warnings
+        {
+            "id": w.id,
+            "message": w.text,
+            "stale": w.kind == bw.STALE,
+            "accepted": judged.accepted.get(w.id),
+        }
+        for w in warnings
     ]
 
 
@@ -184,7 +184,7 @@ def _item_row(
     pack_file: str,
     number: int,
     item: AgendaItem,
-    verdict: accept.Verdict,
+    judged: accept.Verdict,
     previous: Path | None,
 ) -> dict[str, Any]:
     row: dict[str, Any] = {
@@ -222,18 +222,12 @@ def _item_row(
             row["stages"] = [(k, f"{v:.1f} s") for k, v in seconds.items()]
             row["seconds_text"] = f"{sum(seconds.values()):.1f} s" if seconds else ""
             row["built_at"] = _when(entry.built)
-            row["warnings"] = _shown(bw.of_report(name, entry), verdict)
-            row["current_warnings"] = [
-                w for w in row["warnings"] if not w["message"].startswith(STALE)
-            ]
-            row["stale"] = [
-                {**w, "message": w["message"].removeprefix(STALE)}
-                for w in row["warnings"]
-                if w["message"].startswith(STALE)
-            ]
+            row["warnings"] = _shown(bw.of_report(name, entry), judged)
+            row["current_warnings"] = [w for w in row["warnings"] if not w["stale"]]
+            row["stale"] = [w for w in row["warnings"] if w["stale"]]
             row["accepted_count"] = sum(w["accepted"] is not None for w in row["warnings"])
         if status == "failed":
-            error = entry.error or manifest.Failure.from_json(None)
+            error = entry.error or Failure.from_json(None)
             row["error"] = {
                 **error.to_json(),
                 "heading": error.heading,
@@ -268,14 +262,21 @@ def _item_row(
     return row
 
 
-def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
-    """Everything the page shows, gathered from the build's files."""
+def context(
+    config: MeetingConfig,
+    out_dir: Path,
+    built: Manifest | None = None,
+    judged: accept.Verdict | None = None,
+) -> dict[str, Any]:
+    """Everything the page shows: from the build record ``built`` and its verdict
+    ``judged`` (by default the last build's, read from its files)."""
     from reportlib import pack
 
-    built = manifest.read(out_dir / "manifest.json")
+    built = manifest.load(out_dir) if built is None else built
+    judged = verdict.of_record(config, built) if judged is None else judged
     pack_error = built.pack.error if built.pack else None
     reports = built.reports
-    info = pack.read_info(out_dir)
+    info = built.pack_info
     draft = info.get("draft") is True
     # Links name only the pack's own files, never a path read from pack.json.
     pack_file = pack.DRAFT if draft else pack.PACK
@@ -285,15 +286,14 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
     meeting = config.params.meeting
     groups: list[dict[str, Any]] = [{"heading": None, "rows": []}]
     agenda = []
-    verdict = accept.of_build(config, out_dir)
-    previous = previous_meeting(config.project, config.id)
+    previous = config.project.previous_built(config.id)
     before_dir = config.project.output_dir(previous) if previous else None
     for number, item in config.numbered_agenda():
         if number is None:
             groups.append({"heading": item.heading, "rows": []})
             continue
         row = _item_row(
-            config, out_dir, reports, packed, pack_file, number, item, verdict, before_dir
+            config, out_dir, reports, packed, pack_file, number, item, judged, before_dir
         )
         groups[-1]["rows"].append(row)
         agenda.append(row)
@@ -330,14 +330,14 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
         if info.get("confidential_pack") and confidential.is_file()
         else None,
         "confidential_file": confidential.name,
-        "warnings": _shown(bw.of_pack(info.get("warnings", [])), verdict) if made else [],
+        "warnings": _shown(bw.of_pack(info.get("warnings", [])), judged) if made else [],
         "error": pack_error.message if pack_error else None,
     }
     report_rows = [r for r in agenda if r["source_label"] == "Notebook"]
-    reasons = publish.refusals(config, out_dir) if built.meeting else []
-    signoff = publish.state(out_dir)
-    if signoff:
-        signoff["when"] = _when(str(signoff.get("signed_off_at") or "")) or "an unrecorded date"
+    reasons = signoff.refusals(config, out_dir, built, judged) if built.meeting else []
+    signed = signoff.state(out_dir, built)
+    if signed:
+        signed["when"] = _when(str(signed.get("signed_off_at") or "")) or "an unrecorded date"
     return {
         "lang": style.LANG,
         "s": style.css_variables(),
@@ -354,18 +354,19 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
             "built": sum(r["status"] == "built" for r in report_rows),
             "failed": sum(r["status"] == "failed" for r in report_rows),
             "not_built": sum(r["status"] == "not built" for r in report_rows),
-            "warnings": len(verdict.warnings),
-            "accepted": len(verdict.accepted),
-            "unaccepted": len(verdict.unaccepted),
+            "warnings": len(judged.warnings),
+            "accepted": len(judged.accepted),
+            "unaccepted": len(judged.unaccepted),
         },
         "meeting_warnings": _shown(
-            [w for w in verdict.warnings if w.where in (bw.SAME_FACT, bw.ACCEPT)], verdict
+            [w for w in judged.warnings if w.where in (bw.SAME_FACT, bw.ACCEPT)], judged
         ),
-        "changed": drift.changed_inputs(config, built) + drift.changed_outputs(out_dir, built)
+        "changed": environment.changed_inputs(config, built)
+        + environment.changed_outputs(out_dir, built)
         if built.meeting
         else [],
-        "signoff": signoff,
-        "refusals": [r for r in reasons if not r.startswith(publish.UNACCEPTED)],
+        "signoff": signed,
+        "refusals": [r for r in reasons if r.warning is None],
         "pack": pack_view,
         "interrupted": built.interrupted.message if built.interrupted else None,
         "build_log": "build.log" if (out_dir / "build.log").is_file() else None,
@@ -397,10 +398,15 @@ def render(values: dict[str, Any]) -> str:
     return env.get_template("index.html.j2").render(**values)
 
 
-def write(config: MeetingConfig, out_dir: Path) -> Path:
-    """Write ``outputs/<meeting>/index.html``; return its path."""
+def write(
+    config: MeetingConfig,
+    out_dir: Path,
+    built: Manifest | None = None,
+    judged: accept.Verdict | None = None,
+) -> Path:
+    """Write ``outputs/<meeting>/index.html`` for the record ``built``; return its path."""
     path = out_dir / PAGE
-    atomic_write(path, render(context(config, out_dir)))
+    atomic_write(path, render(context(config, out_dir, built, judged)))
     return path
 
 
