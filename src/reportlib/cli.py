@@ -58,34 +58,22 @@ anything runs. Serve the review page with: reportlib review MEETING
 """
 
 
-def _parser() -> argparse.ArgumentParser:
+def _options() -> dict[str, argparse.ArgumentParser]:
+    """The options commands share, each defined once: ``meeting``, ``build`` (what and
+    how to build, for build and preview) and ``serve`` (the port)."""
     from reportlib.render import ENGINES, FORMATS
 
-    parser = argparse.ArgumentParser(
-        prog="reportlib",
-        description="Build a board meeting's papers from parameterised notebooks.",
-        epilog="Run from the project's folder (or set REPORTLIB_ROOT).",
-    )
-    parser.add_argument("--version", action="version", version=f"reportlib {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = commands.add_parser(
-        "build",
-        help="run a meeting's notebooks and render its papers, the pack and the review page",
-        description="Run each report notebook of MEETING with the parameters in "
-        "params/MEETING.yaml and write the results to outputs/MEETING/.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=BUILD_EPILOG,
-    )
-    p.add_argument("meeting", metavar="MEETING", help="meeting id, e.g. 2020-12")
-    p.add_argument(
+    meeting = argparse.ArgumentParser(add_help=False)
+    meeting.add_argument("meeting", metavar="MEETING", help="meeting id, e.g. 2020-12")
+    build = argparse.ArgumentParser(add_help=False)
+    build.add_argument(
         "--report",
         action="append",
         default=[],
         metavar="NAME",
         help="build only this report (repeat for several); default: all",
     )
-    p.add_argument(
+    build.add_argument(
         "--format",
         action="append",
         dest="formats",
@@ -95,24 +83,59 @@ def _parser() -> argparse.ArgumentParser:
         f"{' and '.join(FORMATS)}. The executed notebook is "
         "always kept.",
     )
-    p.add_argument(
+    build.add_argument(
         "--engine",
         choices=ENGINES,
         default="auto",
         help="how PDFs are made: typst (built in), quarto (quarto render), or auto: "
         "Quarto where it is installed, else Typst (default: auto)",
     )
-    p.add_argument(
+    build.add_argument(
         "--force",
         action="store_true",
         help="build every report, the pack and the review page again, even those up to date",
     )
-    p.add_argument(
+    build.add_argument(
         "--jobs",
         "-j",
-        type=int,
+        type=_positive,
         metavar="N",
         help="reports to run side by side (default: one per core)",
+    )
+    serve = argparse.ArgumentParser(add_help=False)
+    serve.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
+    return {"meeting": meeting, "build": build, "serve": serve}
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reportlib",
+        description="Build a board meeting's papers from parameterised notebooks.",
+        epilog="Run from the project's folder (or set REPORTLIB_ROOT).",
+    )
+    parser.add_argument("--version", action="version", version=f"reportlib {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    shared = _options()
+    meeting, build, serve = shared["meeting"], shared["build"], shared["serve"]
+
+    p = commands.add_parser(
+        "build",
+        parents=[meeting, build],
+        help="run a meeting's notebooks and render its papers, the pack and the review page",
+        description="Run each report notebook of MEETING with the parameters in "
+        "params/MEETING.yaml and write the results to outputs/MEETING/.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=BUILD_EPILOG,
     )
     p.add_argument(
         "--strict",
@@ -124,13 +147,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "review",
+        parents=[meeting, serve],
         help="write a meeting's review page again and serve it on this machine",
         description="Write outputs/MEETING/index.html again from what the last build left "
         "(no notebook runs), then serve outputs/MEETING/ at http://127.0.0.1:PORT/ until "
         "Ctrl-C. The server listens on this machine only.",
     )
-    p.add_argument("meeting", metavar="MEETING")
-    p.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
     p.add_argument(
         "--no-serve", action="store_true", help="only write the page and print where it is"
     )
@@ -142,6 +164,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "publish",
+        parents=[meeting],
         help="sign off the last build: write outputs/MEETING/published/ with signoff.json",
         description="Copy the public pack and every paper's PDF and HTML into "
         "outputs/MEETING/published/ with signoff.json (the commit, a hash of every file, "
@@ -149,32 +172,24 @@ def _parser() -> argparse.ArgumentParser:
         "was built, every warning is accepted, nothing changed since the build and the "
         "meeting's inputs are committed. Never publishes anything from confidential/.",
     )
-    p.add_argument("meeting", metavar="MEETING")
     p.add_argument("--by", default="", metavar="NAME", help="who signs the papers off (required)")
 
-    p = commands.add_parser(
+    commands.add_parser(
         "preview",
+        parents=[meeting, build, serve],
         help="build a meeting, serve it on this machine, rebuild and reload on every save",
         description="Build MEETING (only what changed), serve outputs/MEETING/ at "
         "http://127.0.0.1:PORT/, and watch its params file, data, words and the notebooks: "
         "on a save, what changed is built again and the open page reloads. A paper that "
         "fails shows the error in its place. The published files hold no script: the "
-        "reload hook is added only to what this server sends.",
+        "reload hook is added only to what this server sends. It takes build's options.",
     )
-    p.add_argument("meeting", metavar="MEETING")
-    p.add_argument(
-        "--report",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="build and watch only this report (repeat for several); default: all",
-    )
-    p.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
 
-    p = commands.add_parser(
-        "check", help="validate a meeting's parameters, data and words; run nothing"
+    commands.add_parser(
+        "check",
+        parents=[meeting],
+        help="validate a meeting's parameters, data and words; run nothing",
     )
-    p.add_argument("meeting", metavar="MEETING")
 
     p = commands.add_parser(
         "new",
@@ -188,6 +203,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the meeting's date")
     p.add_argument("--time", metavar="HH:MM", help="its start time (default: the previous one's)")
     return parser
+
+
+def _build_options(args: argparse.Namespace) -> dict[str, object]:
+    """The build's options as the command line gave them (build and preview alike)."""
+    return {
+        "reports": args.report,
+        "formats": args.formats,
+        "jobs": args.jobs,
+        "engine": args.engine,
+        "force": args.force,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -207,7 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "preview":
             from reportlib import preview
 
-            preview.run(project, args.meeting, reports=args.report, port=args.port)
+            preview.run(project, args.meeting, port=args.port, **_build_options(args))
             return 0
         return _build(project, args)
     except ReportlibError as error:
@@ -249,26 +275,20 @@ def _new(project, args: argparse.Namespace) -> int:
 
 
 def _check(project, meeting: str) -> int:
-    from reportlib import samefacts
-    from reportlib.build import check
-    from reportlib.freshness import stale_inputs
-    from reportlib.record import STALE
+    from reportlib import precheck
 
-    notes: list[str] = []
-    config = check(project, meeting, notes=notes)
+    found = precheck.report(project, meeting)
+    reports = found.config.params.reports
     print(
         f"{meeting}: parameters, data and words are valid "
-        f"({len(config.params.reports)} reports: {', '.join(config.params.reports)})"
+        f"({len(reports)} reports: {', '.join(reports)})"
     )
-    found = [*notes, *(w for ws in stale_inputs(config).values() for w in ws)]
-    stale = sorted({w.removeprefix(STALE) for w in found})
-    if stale:
-        print(f"{len(stale)} input(s) may be out of date:")
-        print("\n".join(f"  {w}" for w in stale))
-    differ = samefacts.warnings(config, samefacts.read(config)[0])
-    if differ:
-        print(f"{len(differ)} fact(s) that two papers state differently:")
-        print("\n".join(f"  [{w.id}] {w.message}" for w in differ))
+    if found.stale:
+        print(f"{len(found.stale)} input(s) may be out of date:")
+        print("\n".join(f"  {w}" for w in found.stale))
+    if found.differ:
+        print(f"{len(found.differ)} fact(s) that two papers state differently:")
+        print("\n".join(f"  [{w.id}] {w.message}" for w in found.differ))
     return 0
 
 
@@ -299,18 +319,7 @@ def _review(project, args: argparse.Namespace) -> int:
 def _build(project, args: argparse.Namespace) -> int:
     from reportlib.build import build
 
-    if args.jobs is not None and args.jobs < 1:
-        print("error: --jobs must be 1 or more", file=sys.stderr)
-        return EXIT_USAGE
-    result = build(
-        project,
-        args.meeting,
-        reports=args.report,
-        formats=args.formats,
-        jobs=args.jobs,
-        engine=args.engine,
-        force=args.force,
-    )
+    result = build(project, args.meeting, **_build_options(args))
     where = os.path.relpath(result.output_dir)
     if result.interrupted:
         print(

@@ -11,8 +11,6 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from reportlib.exceptions import ExecutionError
-
 #: What a failure can be, in the order a build meets them.
 STAGES = ("params", "data", "execute", "kernel", "html", "pdf", "pack", "interrupt")
 #: What the review page says of each kind of failure.
@@ -59,18 +57,27 @@ class Failure:
 
     @classmethod
     def of(cls, error: BaseException, stage: str) -> Failure:
-        """The failure ``error`` stands for, met in ``stage``."""
-        if isinstance(error, ExecutionError):
-            return cls(
-                _ENAME_STAGES.get(error.ename, stage),
-                str(error),
-                str(error.notebook),
-                error.cell,
-                error.first_line,
-                error.ename,
-                error.evalue,
-            )
+        """The failure ``error`` stands for, met in ``stage``: the one it carries, made
+        where it arose (an :class:`~reportlib.exceptions.ExecutionError`'s), if any."""
+        carried = getattr(error, "failure", None)
+        if isinstance(carried, Failure):
+            return carried
         return cls(stage, str(error) or type(error).__name__)
+
+    @classmethod
+    def of_cell(
+        cls,
+        message: str,
+        notebook: str,
+        cell: int | None,
+        first_line: str,
+        ename: str,
+        evalue: str,
+    ) -> Failure:
+        """A notebook's failure: its stage from the error it raised (a kernel that died,
+        a params or data error raised through reportlib), else ``execute``."""
+        stage = _ENAME_STAGES.get(ename, "execute")
+        return cls(stage, message, notebook, cell, first_line, ename, evalue)
 
     @classmethod
     def from_json(cls, data: Any) -> Failure:

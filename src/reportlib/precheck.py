@@ -96,3 +96,25 @@ def checked(config: MeetingConfig, notes: list[str] | None = None) -> Checked:
     if problems:
         raise DataError(problems)
     return Checked(config, facts, acceptances, samefacts.warnings(config, facts))
+
+
+@dataclass
+class Report:
+    """What ``reportlib check`` says of a meeting that passes its checks."""
+
+    config: MeetingConfig
+    stale: list[str]  # inputs that may be out of date, without the words marking them
+    differ: list[BuildWarning]  # facts two papers state differently
+
+
+def report(project: Project, meeting: str) -> Report:
+    """Check ``meeting`` (raising every problem), and gather its warnings, as
+    ``reportlib check`` shows them."""
+    from reportlib.freshness import stale_inputs
+
+    notes: list[str] = []
+    config = load_meeting(project, meeting, documents=False)
+    good = checked(config, notes)
+    found = [*notes, *(w for ws in stale_inputs(config).values() for w in ws)]
+    stale = sorted({BuildWarning("check/stale", w).text for w in found})
+    return Report(config, stale, good.shared)
