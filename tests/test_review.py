@@ -420,8 +420,8 @@ def test_a_pack_failure_is_recorded_and_on_the_review_page(failures, tmp_path):
 
     from reportlib import manifest
     from reportlib.assembly import finish
-    from reportlib.layout import MeetingOutputs
     from reportlib.exceptions import ReportlibError
+    from reportlib.layout import MeetingOutputs
     from reportlib.paths import Project
     from reportlib.progress import Progress
 
