@@ -13,10 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from reportlib.manifest import ReportEntry
+from typing import Any, Protocol
 
 #: What an id looks like: ``where/key``, lower case, digits, ``-``, ``_`` and ``.``.
 ID = re.compile(r"[a-z0-9_-]+/[a-z0-9_.-]+")
@@ -59,6 +56,14 @@ class BuildWarning:
         return {"id": self.id, "message": self.message}
 
 
+class Warned(Protocol):
+    """What holds a report's warnings: a report's record
+    (:class:`reportlib.manifest.ReportEntry`)."""
+
+    warnings: list[str]
+    warning_ids: list[str]
+
+
 def slug(text: str) -> str:
     """``text`` as an id's key: "Other income (£'000)" -> "other-income-000"."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "warning"
@@ -69,7 +74,7 @@ def text_key(message: str) -> str:
     return "w-" + hashlib.sha256(message.encode("utf-8")).hexdigest()[:10]
 
 
-def of_report(report: str, entry: ReportEntry) -> list[BuildWarning]:
+def of_report(report: str, entry: Warned) -> list[BuildWarning]:
     """The warnings of a report's manifest entry (an entry without ids: keys from text)."""
     messages = entry.warnings
     keys = entry.warning_ids

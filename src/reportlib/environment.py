@@ -3,9 +3,7 @@
 Git is asked through :func:`git` alone. A build works out the commit once
 (:func:`pinned`): inside it every :func:`git_state` of that project, the papers' XMP
 and the pack's included, returns the state the build started from, so one build
-never names two commits. What changed since a build (:func:`changed_inputs`,
-:func:`changed_outputs`) is the environment of a sign-off: the review page shows it
-and ``publish`` refuses on it.
+never names two commits.
 """
 
 from __future__ import annotations
@@ -19,13 +17,7 @@ import threading
 from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from reportlib import fingerprint
-
-if TYPE_CHECKING:
-    from reportlib.manifest import Manifest
-    from reportlib.params import MeetingConfig
+from typing import Any
 
 #: The packages whose versions the manifest records.
 TOOLS = (
@@ -44,9 +36,6 @@ TOOLS = (
 )
 #: The renderers whose versions every output depends on (part of each build key).
 RENDERERS = ("nbconvert", "typst", "pypandoc-binary", "pypdf")
-#: The meeting's own files that no report reads but the build does (see :mod:`accept`,
-#: :mod:`samefacts`), under ``data/<meeting>/``.
-MEETING_FILES = ("same_facts.yaml", "accept.yaml")
 
 _pinned: dict[Path, dict[str, Any]] = {}
 _pin_lock = threading.Lock()
@@ -159,28 +148,3 @@ def pinned(root: Path) -> Iterator[dict[str, Any]]:
                 _pinned.pop(key, None)
             else:
                 _pinned[key] = outer
-
-
-def changed_inputs(config: MeetingConfig, built: Manifest) -> list[str]:
-    """Each input that is not as the build read it: ``"<file> (changed)"``, in order."""
-    project = config.project
-    recorded: dict[str, str | None] = {}
-    for entry in built.reports.values():
-        recorded.update(entry.inputs)
-    recorded.update(built.meeting_inputs)
-    # A declaration or acceptance file written since the build is a change as well.
-    for name in MEETING_FILES:
-        shown = project.relative(project.data_dir(config.id) / name)
-        recorded.setdefault(shown, None)
-    return fingerprint.changed(project.root, recorded)
-
-
-def changed_outputs(out_dir: Path, built: Manifest) -> list[str]:
-    """Each output of a built report, and of the pack, that is not what the build wrote."""
-    found = []
-    files = [e.outputs for _, e in sorted(built.reports.items()) if e.ok]
-    if built.pack is not None and built.pack.error is None:
-        files.append(built.pack.outputs)
-    for outputs in files:
-        found += fingerprint.changed(out_dir, dict(outputs))
-    return found

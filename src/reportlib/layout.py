@@ -20,6 +20,7 @@ from reportlib.manifest import ReportEntry
 from reportlib.params import MeetingConfig
 from reportlib.paths import MANIFEST, Project
 from reportlib.runner import Job, failed_name
+from reportlib.signoff import MEETING_FILES
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ class MeetingOutputs:
 def meeting_inputs(config: MeetingConfig) -> dict[str, str]:
     """Hashes of the meeting's own files that no report reads but the build does."""
     project = config.project
-    files = [project.data_dir(config.id) / name for name in environment.MEETING_FILES]
+    files = [project.data_dir(config.id) / name for name in MEETING_FILES]
     return {project.relative(f): file_hash(f) for f in files if f.is_file()}
 
 

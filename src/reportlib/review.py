@@ -21,7 +21,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from reportlib import __version__, accept, changes, environment, manifest, signoff, style, verdict
+from reportlib import __version__, accept, changes, manifest, signoff, style, verdict
 from reportlib import buildwarnings as bw
 from reportlib.failures import Failure
 from reportlib.files import atomic_write
@@ -361,8 +361,7 @@ def context(
         "meeting_warnings": _shown(
             [w for w in judged.warnings if w.where in (bw.SAME_FACT, bw.ACCEPT)], judged
         ),
-        "changed": environment.changed_inputs(config, built)
-        + environment.changed_outputs(out_dir, built)
+        "changed": signoff.changed_inputs(config, built) + signoff.changed_outputs(out_dir, built)
         if built.meeting
         else [],
         "signoff": signed,

@@ -3,9 +3,9 @@
 :func:`refusals` is the gate ``publish`` applies and the review page shows: every paper
 of the meeting built, the pack complete and made by that build, every warning accepted
 (:mod:`reportlib.accept`), no input or output changed since the build
-(:func:`reportlib.environment.changed_inputs`), and the build made from the commit
-checked out now, with no uncommitted change to the meeting's inputs. Both are
-functions of the record, so they are testable without a build.
+(:func:`changed_inputs`, :func:`changed_outputs`: the review page shows them too), and
+the build made from the commit checked out now, with no uncommitted change to the
+meeting's inputs. All are functions of the record, so they are testable without a build.
 """
 
 from __future__ import annotations
@@ -20,7 +20,10 @@ from reportlib.manifest import Manifest
 from reportlib.params import MeetingConfig
 
 FOLDER, SIGNOFF = "published", "signoff.json"
-PACK, PACK_DRAFT = "pack.pdf", "pack-draft.pdf"  # reportlib.pack's, without importing it
+PACK = "pack.pdf"  # reportlib.pack.PACK, without importing the pack
+#: The meeting's own files that no report reads but the build does, under
+#: ``data/<meeting>/``: its same-fact declarations and its acceptances.
+MEETING_FILES = ("same_facts.yaml", "accept.yaml")
 
 
 class Refusal(str):
@@ -34,6 +37,31 @@ class Refusal(str):
         found = cls(f"warning not accepted [{warning.id}]: {warning.message}")
         found.warning = warning
         return found
+
+
+def changed_inputs(config: MeetingConfig, built: Manifest) -> list[str]:
+    """Each input that is not as the build read it: ``"<file> (changed)"``, in order."""
+    project = config.project
+    recorded: dict[str, str | None] = {}
+    for entry in built.reports.values():
+        recorded.update(entry.inputs)
+    recorded.update(built.meeting_inputs)
+    # A declaration or acceptance file written since the build is a change as well.
+    for name in MEETING_FILES:
+        shown = project.relative(project.data_dir(config.id) / name)
+        recorded.setdefault(shown, None)
+    return fingerprint.changed(project.root, recorded)
+
+
+def changed_outputs(out_dir: Path, built: Manifest) -> list[str]:
+    """Each output of a built report, and of the pack, that is not what the build wrote."""
+    found = []
+    files = [e.outputs for _, e in sorted(built.reports.items()) if e.ok]
+    if built.pack is not None and built.pack.error is None:
+        files.append(built.pack.outputs)
+    for outputs in files:
+        found += fingerprint.changed(out_dir, dict(outputs))
+    return found
 
 
 def meeting_inputs(config: MeetingConfig) -> list[str]:
@@ -110,8 +138,7 @@ def refusals(
             record.pack is None or record.pack.error is not None or PACK not in record.pack.outputs
         ):
             reasons.append(Refusal(f"{PACK} is not from the last build: build again"))
-    changed = environment.changed_inputs(config, record)
-    changed += environment.changed_outputs(out_dir, record)
+    changed = changed_inputs(config, record) + changed_outputs(out_dir, record)
     if changed:
         reasons.append(
             Refusal(
