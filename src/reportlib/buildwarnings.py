@@ -10,10 +10,11 @@ key made from a hash of its text.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from reportlib.fingerprint import sha256
 
 #: What an id looks like: ``where/key``, lower case, digits, ``-``, ``_`` and ``.``.
 ID = re.compile(r"[a-z0-9_-]+/[a-z0-9_.-]+")
@@ -71,7 +72,7 @@ def slug(text: str) -> str:
 
 def text_key(message: str) -> str:
     """The key of a warning that names no check: from its text, so stable while it is."""
-    return "w-" + hashlib.sha256(message.encode("utf-8")).hexdigest()[:10]
+    return "w-" + sha256(message.encode("utf-8"))[:10]
 
 
 def of_report(report: str, entry: Warned) -> list[BuildWarning]:

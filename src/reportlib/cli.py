@@ -318,6 +318,7 @@ def _review(project, args: argparse.Namespace) -> int:
 
 def _build(project, args: argparse.Namespace) -> int:
     from reportlib.build import build
+    from reportlib.layout import MeetingOutputs
 
     result = build(project, args.meeting, **_build_options(args))
     where = os.path.relpath(result.output_dir)
@@ -331,7 +332,7 @@ def _build(project, args: argparse.Namespace) -> int:
         print(f"\n{len(result.failed)} of {len(result.jobs)} reports failed:", file=sys.stderr)
         for job in result.failed:
             print(f"  {job.error}", file=sys.stderr)
-            kept = result.output_dir / f"{job.name}.failed.ipynb"
+            kept = MeetingOutputs(result.output_dir).failed(job.name)
             if kept.exists():
                 print(
                     f"    the failed notebook, with the cell marked: {os.path.relpath(kept)}",

@@ -118,6 +118,16 @@ def git(root: Path, *args: str, timeout: float = 30) -> str | None:
     return done.stdout
 
 
+def git_exit(root: Path, *args: str, timeout: float = 10) -> int | None:
+    """The exit status of ``git ARGS`` in ``root`` (for a question git answers by it),
+    or None when git cannot be run."""
+    try:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=timeout)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.returncode
+
+
 def git_state(root: Path) -> dict[str, Any]:
     """The checked-out commit and whether tracked files differ from it (None outside git).
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -620,16 +619,9 @@ def _check_agenda(
 
 def _tracked_by_git(root: Path, path: Path) -> bool:
     """Whether git tracks ``path`` (False outside a git checkout, or without git)."""
-    try:
-        done = subprocess.run(
-            ["git", "ls-files", "--error-unmatch", "--", str(path)],
-            cwd=root,
-            capture_output=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return done.returncode == 0
+    from reportlib.environment import git_exit
+
+    return git_exit(root, "ls-files", "--error-unmatch", "--", str(path)) == 0
 
 
 def _problem(shown: str, document: YamlDocument, error: Any) -> Problem:

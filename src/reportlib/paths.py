@@ -71,6 +71,11 @@ def contained(path: Path, folder: Path | None = None, shown: str | None = None) 
 MANIFEST = "manifest.json"  # a built meeting's record (reportlib.manifest.FILE)
 
 
+def failed_name(report: str) -> str:
+    """The file name of a report's failed executed notebook, staged and in place."""
+    return f"{report}.failed.ipynb"
+
+
 @dataclass(frozen=True)
 class Project:
     """A reportlib project rooted at ``root``."""

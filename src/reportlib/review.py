@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +24,13 @@ from reportlib import __version__, accept, changes, manifest, signoff, style, ve
 from reportlib import buildwarnings as bw
 from reportlib.failures import Failure
 from reportlib.files import atomic_write
-from reportlib.formats import PERCENT, kind, with_units
+from reportlib.keyfigures import MINUS, NONE, change, figure_rows, key_figures, number
 from reportlib.manifest import Manifest
 from reportlib.params import AgendaItem, MeetingConfig
-from reportlib.paths import Project
+from reportlib.paths import Project, failed_name
+
+__all__ = ["MINUS", "NONE", "change", "context", "figure_rows", "key_figures", "number"]
+__all__ += ["PAGE", "previous_meeting", "render", "serve", "server", "write"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "review"
 PAGE = "index.html"
@@ -41,73 +43,11 @@ STATUS = {  # status -> (label, css class)
     "verbal": ("Verbal update", "verbal"),
     "none": ("No paper", "none"),
 }
-MINUS, NONE = "\u2212", "\u2013"  # a true minus sign; an en dash for "nothing"
 
 
 def previous_meeting(project: Project, meeting: str) -> str | None:
     """The latest meeting before ``meeting`` (by id) that has been built, or None."""
     return project.previous_built(meeting)
-
-
-def key_figures(notebook: Path) -> dict[str, dict[str, Any]]:
-    """The key figures an executed notebook recorded, or {} (also if it cannot be read)."""
-    try:
-        metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
-    except (OSError, ValueError):
-        return {}
-    found = metadata.get("reportlib", {}).get("key_figures", {})
-    if not isinstance(found, dict):
-        return {}
-    return {str(k): v for k, v in found.items() if isinstance(v, dict)}
-
-
-def number(value: Any, units: str = "") -> str:
-    """A figure as the page shows it: as the papers print it, units attached."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return NONE if value is None else str(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    text = with_units(abs(value), units or None)
-    if units and kind(units) is None:  # a count: "12 councils"
-        text += f" {units}"
-    return (MINUS if value < 0 else "") + text
-
-
-def change(now: Any, before: Any, units: str = "") -> str:
-    """The change from ``before`` to ``now`` as text (neither good nor bad: no colour)."""
-    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (now, before))
-    if not numeric:
-        return "new" if before is None and now is not None else NONE
-    diff = now - before
-    if diff == 0:
-        return "no change"
-    sign = "+" if diff > 0 else MINUS
-    if kind(units) == PERCENT:
-        text = f"{sign}{number(abs(diff))} points"
-    else:
-        text = f"{sign}{number(abs(diff), units)}"
-        if before:
-            text += f" ({sign}{abs(diff) / abs(before) * 100:.1f}%)"
-    return text
-
-
-def figure_rows(now: dict[str, dict], before: dict[str, dict]) -> list[dict[str, Any]]:
-    rows = []
-    for name in [*now, *(n for n in before if n not in now)]:
-        current, earlier = now.get(name, {}), before.get(name, {})
-        units = str(current.get("units") or earlier.get("units") or "")
-        text = change(current.get("value"), earlier.get("value"), units)
-        if name not in now:
-            text = "no longer reported"
-        rows.append(
-            {
-                "label": current.get("label") or earlier.get("label") or name,
-                "now": number(current.get("value"), units) if name in now else NONE,
-                "before": number(earlier.get("value"), units) if name in before else NONE,
-                "change": text,
-            }
-        )
-    return rows
 
 
 def _links(out_dir: Path, names: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -124,7 +64,7 @@ def _failing_source(out_dir: Path, report: str, cell: Any) -> str | None:
     if cell is None:
         return None
     try:
-        nb = json.loads((out_dir / f"{report}.failed.ipynb").read_text(encoding="utf-8"))
+        nb = json.loads((out_dir / failed_name(report)).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     for found in nb.get("cells", []):
@@ -233,7 +173,7 @@ def _item_row(
                 "heading": error.heading,
                 "source": _failing_source(out_dir, name, error.cell),
             }
-            row["links"] = _links(out_dir, [(f"{name}.failed.ipynb", "failed notebook")])
+            row["links"] = _links(out_dir, [(failed_name(name), "failed notebook")])
             kept = _links(out_dir, [(f"{name}.html", "HTML"), (f"{name}.pdf", "PDF")])
             if kept:
                 row["status_note"] = "(the HTML and PDF linked are from its last good build)"
@@ -288,12 +228,12 @@ def context(
     agenda = []
     previous = config.project.previous_built(config.id)
     before_dir = config.project.output_dir(previous) if previous else None
-    for number, item in config.numbered_agenda():
-        if number is None:
+    for position, item in config.numbered_agenda():
+        if position is None:
             groups.append({"heading": item.heading, "rows": []})
             continue
         row = _item_row(
-            config, out_dir, reports, packed, pack_file, number, item, judged, before_dir
+            config, out_dir, reports, packed, pack_file, position, item, judged, before_dir
         )
         groups[-1]["rows"].append(row)
         agenda.append(row)

@@ -27,15 +27,11 @@ from reportlib.buildwarnings import BuildWarning, text_key
 from reportlib.exceptions import ReportlibError
 from reportlib.failures import Failure
 from reportlib.params import MeetingConfig
+from reportlib.paths import failed_name
 from reportlib.progress import Progress
 
 if TYPE_CHECKING:
     from reportlib.execute import Executed
-
-
-def failed_name(report: str) -> str:
-    """The file name of a report's failed executed notebook, staged and in place."""
-    return f"{report}.failed.ipynb"
 
 
 @dataclass

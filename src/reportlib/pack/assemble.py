@@ -9,7 +9,6 @@ page.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Any
 from reportlib import manifest
 from reportlib.exceptions import PackError
 from reportlib.files import atomic_write
-from reportlib.fingerprint import file_hash
+from reportlib.fingerprint import file_hash, sha256
 from reportlib.pack import sheets
 from reportlib.pack.merge import merge
 from reportlib.pack.plan import page_count, plan
@@ -104,7 +103,7 @@ def assemble(
         "manifest_finished": built.finished,  # the build this pack was made after
         "pack": DRAFT if missing else PACK,
         "draft": bool(missing),
-        "sha256": hashlib.sha256(public).hexdigest(),
+        "sha256": sha256(public),
         "front_pages": front_pages,
         "pages": front_pages + (parts[-1].last if parts else 0),
         "confidential_pack": CONFIDENTIAL_PACK.as_posix() if made_full else None,
