@@ -569,8 +569,7 @@ def _check_agenda(
             continue
         if not documents:
             continue
-        from reportlib import narrative, supplied  # pandas: only to read the documents
-        from reportlib.exceptions import DataError
+        from reportlib import supplied  # pypdf: only to read the documents
 
         if item.confidential and _tracked_by_git(project.root, path):
             problems.append(
@@ -584,11 +583,7 @@ def _check_agenda(
                 )
             )
         if path.suffix.lower() == ".md":
-            try:
-                narrative.read(project, params.meeting.id, path, titled=True)
-            except DataError as error:  # these name the Markdown file, its key and line
-                problems += error.problems
-            continue
+            continue  # its words are checked with the papers' (reportlib.precheck)
         try:
             pages = supplied.pdf_pages(path)
         except ValueError as error:

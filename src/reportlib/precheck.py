@@ -61,6 +61,23 @@ def check(
     return checked(config, notes).config
 
 
+def _document_words(config: MeetingConfig) -> list[Problem]:
+    """Every problem in the words of the agenda's Markdown documents that are present."""
+    from reportlib import narrative
+
+    problems: list[Problem] = []
+    for item in config.params.agenda or []:
+        if not (item.supplied or item.confidential):
+            continue
+        path = config.document_path(item)
+        if path.suffix.lower() == ".md" and path.is_file():
+            try:
+                narrative.read(config.project, config.id, path, titled=True)
+            except DataError as error:  # these name the Markdown file, its key and line
+                problems += error.problems
+    return problems
+
+
 def checked(config: MeetingConfig, notes: list[str] | None = None) -> Checked:
     """Check the meeting ``config`` (loaded without its documents) before a build."""
     from reportlib import narrative, samefacts
@@ -68,7 +85,7 @@ def checked(config: MeetingConfig, notes: list[str] | None = None) -> Checked:
     from reportlib.notebook import declared_datasets
 
     project, meeting = config.project, config.id
-    wrong_documents = document_problems(config)
+    wrong_documents = document_problems(config) + _document_words(config)
     if wrong_documents:  # as load_meeting raises them: the params file names the documents
         raise ParamsError(wrong_documents)
     problems: list[Problem] = []
