@@ -13,9 +13,8 @@ from collections.abc import Sequence
 
 from reportlib import __version__
 from reportlib.exceptions import ReportlibError
-from reportlib.paths import MANIFEST, find_project
-
-EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+from reportlib.paths import find_project
+from reportlib.summary import EXIT_FAILED, EXIT_INTERRUPTED
 
 BUILD_EPILOG = """\
 what a build writes to outputs/MEETING/:
@@ -294,95 +293,20 @@ def _check(project, meeting: str) -> int:
 
 def _review(project, args: argparse.Namespace) -> int:
     from reportlib import review
-    from reportlib.params import load_meeting
 
-    config = load_meeting(project, args.meeting)
-    out_dir = project.output_dir(args.meeting)
-    if config.params.agenda is None:
-        raise ReportlibError(
-            f"{project.relative(config.path)} has no agenda, so the meeting has no review "
-            "page; add 'agenda:' (see the README) and build it"
-        )
-    if not (out_dir / MANIFEST).is_file():
-        raise ReportlibError(
-            f"meeting {args.meeting} has not been built yet; run "
-            f"'make report MEETING={args.meeting}' first"
-        )
-    page = review.write(config, out_dir)
+    page = review.remake(project, args.meeting)
     print(os.path.relpath(page))
-    if args.no_serve:
-        return 0
-    review.serve(out_dir, args.port, confidential=args.confidential)
+    if not args.no_serve:
+        review.serve(page.parent, args.port, confidential=args.confidential)
     return 0
 
 
 def _build(project, args: argparse.Namespace) -> int:
+    from reportlib import summary
     from reportlib.build import build
-    from reportlib.layout import MeetingOutputs
 
     result = build(project, args.meeting, **_build_options(args))
-    where = os.path.relpath(result.output_dir)
-    if result.interrupted:
-        print(
-            f"interrupted: finished reports are in {where}/; the rest are unchanged",
-            file=sys.stderr,
-        )
-        return EXIT_INTERRUPTED
-    if result.failed:
-        print(f"\n{len(result.failed)} of {len(result.jobs)} reports failed:", file=sys.stderr)
-        for job in result.failed:
-            print(f"  {job.error}", file=sys.stderr)
-            kept = MeetingOutputs(result.output_dir).failed(job.name)
-            if kept.exists():
-                print(
-                    f"    the failed notebook, with the cell marked: {os.path.relpath(kept)}",
-                    file=sys.stderr,
-                )
-    fresh = len(result.up_to_date)
-    if fresh == len(result.jobs):
-        print(f"every report is up to date in {where}/: nothing was built", file=sys.stderr)
-    else:
-        also = f" ({fresh} up to date)" if fresh else ""
-        print(f"built {len(result.jobs) - fresh} reports{also} in {where}/", file=sys.stderr)
-    if result.verdict is not None:
-        print(_next_step(result), file=sys.stderr)
-    if result.failed:
-        return EXIT_FAILED
-    if args.strict and result.verdict is not None and result.verdict.unaccepted:
-        print(
-            f"--strict: {len(result.verdict.unaccepted)} warning(s) not accepted in "
-            f"data/{args.meeting}/accept.yaml:",
-            file=sys.stderr,
-        )
-        for warning in result.verdict.unaccepted:
-            print(f"  [{warning.id}] {warning.message}", file=sys.stderr)
-        return EXIT_FAILED
-    return 0
-
-
-def _next_step(result) -> str:
-    """The build's last line: what came of it and what to do next."""
-    meeting, verdict = result.meeting, result.verdict
-    fresh = len(result.up_to_date)
-    done = [f"{len(result.jobs) - len(result.failed) - fresh} built"]
-    if fresh:
-        done.append(f"{fresh} up to date")
-    if result.failed:
-        done.append(f"{len(result.failed)} failed")
-    count = len(verdict.warnings)
-    done.append(f"{count} warning{'' if count == 1 else 's'} ({len(verdict.accepted)} accepted)")
-    look = (
-        f"review: make review MEETING={meeting}"
-        if result.reviewed
-        else f"check the papers in {os.path.relpath(result.output_dir)}/"
-    )
-    if result.failed:
-        step = f"fix: see the failures above, then make report MEETING={meeting}"
-    elif verdict.unaccepted:
-        step = look
-    else:
-        step = f'{look}, then publish: make publish MEETING={meeting} BY="Your Name"'
-    return f"{', '.join(done)} \u2192 {step}"
+    return summary.show(result, strict=args.strict)
 
 
 def _publish(project, args: argparse.Namespace) -> int:

@@ -27,10 +27,10 @@ from reportlib.files import atomic_write
 from reportlib.keyfigures import MINUS, NONE, change, figure_rows, key_figures, number
 from reportlib.manifest import Manifest
 from reportlib.params import AgendaItem, MeetingConfig
-from reportlib.paths import Project, failed_name
+from reportlib.paths import MANIFEST, Project, failed_name
 
 __all__ = ["MINUS", "NONE", "change", "context", "figure_rows", "key_figures", "number"]
-__all__ += ["PAGE", "previous_meeting", "render", "serve", "server", "write"]
+__all__ += ["PAGE", "previous_meeting", "remake", "render", "serve", "server", "write"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "review"
 PAGE = "index.html"
@@ -312,6 +312,25 @@ def context(
         "previous": previous,
         "figures": figures,
     }
+
+
+def remake(project: Project, meeting: str) -> Path:
+    """Write the review page of ``meeting`` again from its last build; return its path."""
+    from reportlib.exceptions import ReportlibError
+    from reportlib.params import load_meeting
+
+    config = load_meeting(project, meeting)
+    out_dir = project.output_dir(meeting)
+    if config.params.agenda is None:
+        raise ReportlibError(
+            f"{project.relative(config.path)} has no agenda, so the meeting has no review "
+            "page; add 'agenda:' (see the README) and build it"
+        )
+    if not (out_dir / MANIFEST).is_file():
+        raise ReportlibError(
+            f"meeting {meeting} has not been built yet; run 'make report MEETING={meeting}' first"
+        )
+    return write(config, out_dir)
 
 
 def _when(iso: str | None) -> str | None:
