@@ -114,7 +114,7 @@ def test_a_manifest_of_another_schema_version_reads_as_empty(tmp_path):
 
 def test_the_meeting_files_the_record_hashes_are_those_samefacts_and_accept_read():
     from reportlib import accept, samefacts
-    from reportlib.signoff import MEETING_FILES
+    from reportlib.paths import MEETING_FILES
 
     assert set(MEETING_FILES) == {samefacts.FILE, accept.FILE}
 

@@ -18,9 +18,8 @@ from reportlib.files import publish
 from reportlib.fingerprint import file_hash
 from reportlib.manifest import ReportEntry
 from reportlib.params import MeetingConfig
-from reportlib.paths import MANIFEST, Project, failed_name
+from reportlib.paths import MANIFEST, MEETING_FILES, Project, failed_name
 from reportlib.runner import Job
-from reportlib.signoff import MEETING_FILES
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,9 @@ def contained(path: Path, folder: Path | None = None, shown: str | None = None) 
 
 
 MANIFEST = "manifest.json"  # a built meeting's record (reportlib.manifest.FILE)
+#: The meeting's own files that no report reads but the build does, under
+#: ``data/<meeting>/``: its same-fact declarations and its acceptances.
+MEETING_FILES = ("same_facts.yaml", "accept.yaml")
 
 
 def failed_name(report: str) -> str:

@@ -18,12 +18,10 @@ from reportlib import accept, environment, fingerprint
 from reportlib.buildwarnings import BuildWarning
 from reportlib.manifest import Manifest
 from reportlib.params import MeetingConfig
+from reportlib.paths import MEETING_FILES
 
 FOLDER, SIGNOFF = "published", "signoff.json"
 PACK = "pack.pdf"  # reportlib.pack.PACK, without importing the pack
-#: The meeting's own files that no report reads but the build does, under
-#: ``data/<meeting>/``: its same-fact declarations and its acceptances.
-MEETING_FILES = ("same_facts.yaml", "accept.yaml")
 
 
 class Refusal(str):
