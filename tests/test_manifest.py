@@ -123,9 +123,10 @@ def test_a_record_is_saved_and_loaded_with_its_pack_information(tmp_path):
     record = manifest.Manifest(meeting="2020-12").updated(
         "2020-12", {}, git={"commit": "abc", "dirty": False}, root=tmp_path, checked="c"
     )
-    record.pack_info = {"draft": False, "warnings": ["w"]}
+    record.pack_info = manifest.PackInfo.from_json({"draft": False, "warnings": ["w"]})
     record.save(tmp_path)
     (tmp_path / "pack.json").write_text('{"draft": true}', encoding="utf-8")
     found = manifest.load(tmp_path)
     assert found == record  # the pack's information is not part of manifest.json
-    assert found.git["commit"] == "abc" and found.finished and found.pack_info == {"draft": True}
+    assert found.git["commit"] == "abc" and found.finished and found.pack_info.draft is True
+    assert found.pack_info.made and not manifest.load(tmp_path / "none").pack_info.made

@@ -16,7 +16,7 @@ from reportlib.buildwarnings import BuildWarning, of_pack
 from reportlib.exceptions import ReportlibError
 from reportlib.failures import Failure
 from reportlib.layout import MeetingOutputs
-from reportlib.manifest import Manifest, PackRecord
+from reportlib.manifest import Manifest, PackInfo, PackRecord
 from reportlib.params import MeetingConfig
 from reportlib.progress import Progress
 from reportlib.runner import warn
@@ -88,7 +88,7 @@ def _pack(
     if made.confidential is not None:
         files.append(packing.CONFIDENTIAL_PACK.as_posix())
     record.pack = PackRecord(key, {f: file_hash(out_dir / f) for f in files})
-    record.pack_info = made.info
+    record.pack_info = PackInfo.from_json(made.info)
     ids = {a.id for a in accepted}
     for found in of_pack(made.warnings):
         warn(progress, frozenset(ids), BuildWarning(found.id, f"pack: {found.message}"))

@@ -32,6 +32,7 @@ __all__ = [
     "STAGES",
     "Failure",
     "Manifest",
+    "PackInfo",
     "PackRecord",
     "ReportEntry",
     "canonical_hash",
@@ -156,6 +157,39 @@ class PackRecord:
         )
 
 
+@dataclass(frozen=True)
+class PackInfo:
+    """What ``pack.json`` says of the pack an assembly made; ``made`` is False when there
+    is none (or it cannot be read). The pack writes the file; this is how it is read."""
+
+    made: bool = False
+    draft: bool | None = None  # None: not recorded
+    pages: int | None = None
+    tagged: bool = False
+    confidential_pack: str | None = None
+    made_after: str | None = None  # the ``finished`` time of the build it was made after
+    items: tuple[dict[str, Any], ...] = ()  # each agenda item's pages in the pack
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: Any) -> PackInfo:
+        if not isinstance(data, dict) or not data:
+            return cls()
+        pages, draft = data.get("pages"), data.get("draft")
+        return cls(
+            made=True,
+            draft=draft if isinstance(draft, bool) else None,
+            pages=pages if isinstance(pages, int) and not isinstance(pages, bool) else None,
+            tagged=data.get("tagged") is True,
+            confidential_pack=str(data["confidential_pack"])
+            if data.get("confidential_pack")
+            else None,
+            made_after=str(data["manifest_finished"]) if data.get("manifest_finished") else None,
+            items=tuple(i for i in data.get("items") or [] if isinstance(i, dict)),
+            warnings=tuple(str(w) for w in data.get("warnings") or []),
+        )
+
+
 @dataclass
 class Manifest:
     """``manifest.json`` as build, pack and review read it; empty when there is none."""
@@ -175,8 +209,8 @@ class Manifest:
     #: ``accept.yaml``): see :func:`record_meeting`.
     meeting_warnings: list[dict[str, str]] = field(default_factory=list)
     meeting_inputs: dict[str, str] = field(default_factory=dict)
-    #: ``pack.json`` as the pack wrote it ({} if there is none): not stored in the manifest.
-    pack_info: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: ``pack.json`` as the pack wrote it: not stored in the manifest.
+    pack_info: PackInfo = field(default_factory=PackInfo, compare=False, repr=False)
 
     def updated(
         self,
@@ -290,6 +324,6 @@ def load(out_dir: Path) -> Manifest:
     try:
         info = json.loads((out_dir / PACK_INFO).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        info = {}
-    record.pack_info = info if isinstance(info, dict) else {}
+        info = None
+    record.pack_info = PackInfo.from_json(info)
     return record

@@ -217,11 +217,11 @@ def context(
     pack_error = built.pack.error if built.pack else None
     reports = built.reports
     info = built.pack_info
-    draft = info.get("draft") is True
+    draft = info.draft is True
     # Links name only the pack's own files, never a path read from pack.json.
     pack_file = pack.DRAFT if draft else pack.PACK
-    made = (out_dir / pack_file).is_file() and bool(info)
-    items = info.get("items", []) if made else []
+    made = (out_dir / pack_file).is_file() and info.made
+    items = info.items if made else ()
     packed = {r["number"]: r for r in items if isinstance(r, dict) and r.get("number")}
     meeting = config.params.meeting
     groups: list[dict[str, Any]] = [{"heading": None, "rows": []}]
@@ -261,16 +261,16 @@ def context(
         "href": pack_file,
         # a draft leaves the last complete pack in place: that is the one to publish
         "complete_href": pack.PACK if draft and (out_dir / pack.PACK).is_file() else None,
-        "pages": info.get("pages"),
-        "tagged": info.get("tagged", False),
+        "pages": info.pages,
+        "tagged": info.tagged,
         # the pack records the build it was made after; another build since makes it stale
-        "stale": made and info.get("manifest_finished") != built.finished,
+        "stale": made and info.made_after != built.finished,
         "why": "build the meeting with PDF output" if not made else "",
         "confidential_href": pack.CONFIDENTIAL_PACK.as_posix()
-        if info.get("confidential_pack") and confidential.is_file()
+        if info.confidential_pack and confidential.is_file()
         else None,
         "confidential_file": confidential.name,
-        "warnings": _shown(bw.of_pack(info.get("warnings", [])), judged) if made else [],
+        "warnings": _shown(bw.of_pack(list(info.warnings)), judged) if made else [],
         "error": pack_error.message if pack_error else None,
     }
     report_rows = [r for r in agenda if r["source_label"] == "Notebook"]

@@ -130,7 +130,7 @@ def refusals(
     if record.interrupted is not None:
         reasons.append(Refusal("the last build was interrupted: build the meeting again"))
     if config.params.agenda is not None:
-        if not (out_dir / PACK).is_file() or record.pack_info.get("draft") is not False:
+        if not (out_dir / PACK).is_file() or record.pack_info.draft is not False:
             reasons.append(Refusal(f"there is no complete {PACK} from the last build"))
         elif (
             record.pack is None or record.pack.error is not None or PACK not in record.pack.outputs

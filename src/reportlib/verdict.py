@@ -18,7 +18,7 @@ def warnings(record: Manifest) -> list[BuildWarning]:
     """Every warning the record holds: each report's, the meeting's and the pack's."""
     found = [w for name, entry in record.reports.items() for w in bw.of_report(name, entry)]
     found += bw.of_json(record.meeting_warnings)
-    found += bw.of_pack([str(m) for m in record.pack_info.get("warnings", [])])
+    found += bw.of_pack(list(record.pack_info.warnings))
     return found
 
 
