@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportlib import accept, environment, manifest, render, uptodate, verdict
-from reportlib.buildplan import nothing_to_do, plan
+from reportlib.buildplan import add_stale, nothing_to_do, plan
 from reportlib.exceptions import ReportlibError
 from reportlib.failures import Failure
 from reportlib.files import build_lock, clean_staging
@@ -139,14 +139,8 @@ def _build(
 
     good = checked(config)
     accepted = frozenset(a.id for a in good.acceptances)
-    plan(
-        work,
-        record,
-        options.formats,
-        outputs.folder,
-        force=options.force,
-        stale=freshness.stale_inputs(config),
-    )
+    stale = freshness.stale_inputs(config)
+    add_stale(work, stale, record, options.formats, outputs.folder, force=options.force)
     progress.log_to(outputs.build_log)
     try:
         with _staging(outputs, progress) as staging:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportlib import uptodate
+from reportlib.fingerprint import canonical_hash
 from reportlib.manifest import Manifest
 from reportlib.params import MeetingConfig
 from reportlib.runner import Job
@@ -22,23 +23,41 @@ def plan(
     out_dir: Path,
     *,
     force: bool,
-    stale: dict[str, list[str]] | None = None,
 ) -> None:
     """Each job's key, and why it must be built (None: it is up to date).
 
-    Without ``stale`` (the out-of-date warnings, not worked out yet) the key leaves them out.
+    The key leaves out the warnings about out-of-date inputs: they are worked out only
+    when there is work to do, and added by :func:`add_stale`.
     """
     for job in work:
-        if stale is not None:
-            job.stale = stale[job.name]
-        found = None if stale is None else job.stale
-        job.key = uptodate.report_key(job.config, job.name, job.engine, found)
-        entry = before.reports.get(job.name)
-        job.why = (
-            "--force"
-            if force
-            else uptodate.report_changes(job.config, job.name, entry, job.key, formats, out_dir)
-        )
+        job.key = uptodate.report_key(job.config, job.name, job.engine)
+        job.why = _why(job, before, formats, out_dir, force)
+
+
+def add_stale(
+    work: list[Job],
+    stale: dict[str, list[str]],
+    before: Manifest,
+    formats: tuple[str, ...],
+    out_dir: Path,
+    *,
+    force: bool,
+) -> None:
+    """Add each job's warnings about out-of-date inputs to its key, and say again why it
+    must be built (a change of those warnings rebuilds the report)."""
+    for job in work:
+        job.stale = stale[job.name]
+        job.key = {**job.key, "stale": canonical_hash(job.stale)}
+        job.why = _why(job, before, formats, out_dir, force)
+
+
+def _why(
+    job: Job, before: Manifest, formats: tuple[str, ...], out_dir: Path, force: bool
+) -> str | None:
+    if force:
+        return "--force"
+    entry = before.reports.get(job.name)
+    return uptodate.report_changes(job.config, job.name, entry, job.key, formats, out_dir)
 
 
 def nothing_to_do(
