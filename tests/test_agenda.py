@@ -64,16 +64,17 @@ def test_a_missing_confidential_document_is_not_an_error(agenda_project):
 def test_a_supplied_markdown_front_sheet_is_checked(agenda_project):
     path = agenda_project.data_dir("2020-12") / "supplied" / "boards.md"
     path.write_text("---\npurpose: For information.\nsumary: typo\n---\n\nBody.\n")
-    message = params_errors(agenda_project, AGENDA_PARAMS)
+    with pytest.raises(ParamsError) as caught:
+        check(agenda_project, "2020-12")  # with the papers' words, before anything runs
+    message = str(caught.value)
     assert "data/2020-12/supplied/boards.md:2: title: is missing; add it" in message
     assert (
         "data/2020-12/supplied/boards.md:3: sumary: is not a front-sheet key; did you mean summary?"
         in message
     )
     path.write_text("No front sheet here.\n")
-    assert "boards.md:1: must open with its front sheet" in params_errors(
-        agenda_project, AGENDA_PARAMS
-    )
+    with pytest.raises(ParamsError, match=r"boards\.md:1: must open with its front sheet"):
+        check(agenda_project, "2020-12")
 
 
 def line_of(text: str) -> int:

@@ -158,8 +158,8 @@ def test_an_interrupt_between_formats_publishes_nothing_of_the_report(project, m
     import signal
     import threading
 
-    from reportlib import build as building
     from reportlib import render
+    from reportlib import runner as building
 
     quiet_build(project, reports=["greets"])
     out = project.output_dir("2020-12")

@@ -135,3 +135,45 @@ def test_the_iri_format_is_still_checked_once_it_is_used():
     checker = Draft7Validator.FORMAT_CHECKER
     assert not checker.conforms("http://exa mple.org/", "iri")
     assert checker.conforms("https://example.org/café", "iri")
+
+
+def _commands() -> dict:
+    """The parser's commands and each one's long options."""
+    import argparse
+
+    from reportlib.cli import _parser
+
+    sub = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return {
+        name: {o for a in p._actions for o in a.option_strings if o.startswith("--")} - {"--help"}
+        for name, p in sub.choices.items()
+    }
+
+
+def test_the_readme_lists_every_command_with_every_option():
+    import re
+
+    from helpers import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    listed = {m[1]: m[2] for m in re.finditer(r"^- `reportlib (\w+)([^`]*)`", readme, re.M)}
+    commands = _commands()
+    assert set(listed) == set(commands)
+    for name, options in commands.items():
+        assert set(re.findall(r"--[\w-]+", listed[name])) == options, name
+
+
+def test_the_makefile_help_names_every_target_that_runs_a_command():
+    import re
+
+    from helpers import REPO
+
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    helped = set(re.findall(r'^\t@echo "make (\w+)', makefile, re.M))
+    phony = set(re.search(r"^\.PHONY: (.*)$", makefile, re.M)[1].split())
+    runs = dict(
+        re.findall(r"^(\w+):[^\n]*\n(?:\t[^\n]*\n)*?\t\$\(BIN\)/reportlib (\w+)", makefile, re.M)
+    )
+    assert runs and helped <= phony
+    assert set(runs) <= helped, set(runs) - helped
+    assert set(runs.values()) <= set(_commands())

@@ -75,3 +75,28 @@ def test_nbconvert_is_new_enough():
     # Earlier releases read arbitrary files through image references when embedding images.
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     assert "nbconvert>=7.17.1" in project["dependencies"]
+
+
+# reportlib.environment: the git state is worked out once per build.
+
+
+def test_a_build_pins_the_git_state_it_started_from(tmp_path):
+    from reportlib import environment
+
+    from helpers import commit_all
+
+    (tmp_path / "a.txt").write_text("a", encoding="utf-8")
+    first = commit_all(tmp_path, "first")
+    with environment.pinned(tmp_path) as state:
+        assert state["commit"] == first
+        (tmp_path / "b.txt").write_text("b", encoding="utf-8")
+        commit_all(tmp_path, "second")  # a commit during the build
+        assert environment.git_state(tmp_path)["commit"] == first
+    assert environment.git_state(tmp_path)["commit"] != first
+
+
+def test_outside_git_there_is_no_commit(tmp_path):
+    from reportlib import environment
+
+    assert environment.git_state(tmp_path) == {"commit": None, "dirty": None}
+    assert environment.git(tmp_path, "rev-parse", "HEAD") is None

@@ -110,3 +110,23 @@ def test_a_manifest_of_another_schema_version_reads_as_empty(tmp_path):
     assert manifest.read(path) == manifest.Manifest()
     path.write_text("[1, 2")
     assert manifest.read(path) == manifest.Manifest()
+
+
+def test_the_meeting_files_the_record_hashes_are_those_samefacts_and_accept_read():
+    from reportlib import accept, samefacts
+    from reportlib.paths import MEETING_FILES
+
+    assert set(MEETING_FILES) == {samefacts.FILE, accept.FILE}
+
+
+def test_a_record_is_saved_and_loaded_with_its_pack_information(tmp_path):
+    record = manifest.Manifest(meeting="2020-12").updated(
+        "2020-12", {}, git={"commit": "abc", "dirty": False}, root=tmp_path, checked="c"
+    )
+    record.pack_info = manifest.PackInfo.from_json({"draft": False, "warnings": ["w"]})
+    record.save(tmp_path)
+    (tmp_path / "pack.json").write_text('{"draft": true}', encoding="utf-8")
+    found = manifest.load(tmp_path)
+    assert found == record  # the pack's information is not part of manifest.json
+    assert found.git["commit"] == "abc" and found.finished and found.pack_info.draft is True
+    assert found.pack_info.made and not manifest.load(tmp_path / "none").pack_info.made

@@ -418,8 +418,10 @@ def test_every_kind_of_report_failure_is_on_the_review_page(failures):
 def test_a_pack_failure_is_recorded_and_on_the_review_page(failures, tmp_path):
     import shutil
 
-    from reportlib.build import _assemble
+    from reportlib import manifest
+    from reportlib.assembly import finish
     from reportlib.exceptions import ReportlibError
+    from reportlib.layout import MeetingOutputs
     from reportlib.paths import Project
     from reportlib.progress import Progress
 
@@ -435,7 +437,9 @@ def test_a_pack_failure_is_recorded_and_on_the_review_page(failures, tmp_path):
     config = load_meeting(project, "2020-12")
     out = project.output_dir("2020-12")
     with pytest.raises(ReportlibError, match=r"minutes\.md"):
-        _assemble(config, out, ("html", "pdf"), Progress(io.StringIO(), tty=False))
+        record = manifest.load(out)
+        quiet = Progress(io.StringIO(), tty=False)
+        finish(config, MeetingOutputs(out), record, ("html", "pdf"), quiet, [])
     stored = json.loads((out / "manifest.json").read_text())["pack"]["error"]
     assert stored["stage"] == "pack" and "minutes.md" in stored["message"]
     page = Page((out / "index.html").read_text(encoding="utf-8")).text

@@ -10,25 +10,43 @@ key made from a hash of its text.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from reportlib.manifest import ReportEntry
+from reportlib.fingerprint import sha256
 
 #: What an id looks like: ``where/key``, lower case, digits, ``-``, ``_`` and ``.``.
 ID = re.compile(r"[a-z0-9_-]+/[a-z0-9_.-]+")
 SAME_FACT, PACK, ACCEPT = "same-fact", "pack", "accept"
+#: The kinds of warning: about what was built, or about an input that may be out of date.
+WARNING, STALE = "warning", "stale"
+#: How the text of a warning about an out-of-date input begins, as a notebook raises it
+#: (:data:`reportlib.record.STALE`); read here alone, where a text becomes a warning.
+STALE_PREFIX = "may be out of date: "
 
 
 @dataclass(frozen=True)
 class BuildWarning:
-    """One warning of a build: its stable id and what it says."""
+    """One warning of a build: its stable id, what it says and its kind.
+
+    The one shape of a warning from where it arises (a report, the meeting's same
+    facts, the pack, an acceptance) to the terminal, the review page and ``--strict``.
+    """
 
     id: str
     message: str
+    kind: str = ""  # WARNING or STALE; worked out from the message when not given
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            found = STALE if self.message.startswith(STALE_PREFIX) else WARNING
+            object.__setattr__(self, "kind", found)
+
+    @property
+    def text(self) -> str:
+        """What it says, without the words that mark its kind."""
+        return self.message.removeprefix(STALE_PREFIX) if self.kind == STALE else self.message
 
     @property
     def where(self) -> str:
@@ -39,6 +57,14 @@ class BuildWarning:
         return {"id": self.id, "message": self.message}
 
 
+class Warned(Protocol):
+    """What holds a report's warnings: a report's record
+    (:class:`reportlib.manifest.ReportEntry`)."""
+
+    warnings: list[str]
+    warning_ids: list[str]
+
+
 def slug(text: str) -> str:
     """``text`` as an id's key: "Other income (£'000)" -> "other-income-000"."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "warning"
@@ -46,10 +72,10 @@ def slug(text: str) -> str:
 
 def text_key(message: str) -> str:
     """The key of a warning that names no check: from its text, so stable while it is."""
-    return "w-" + hashlib.sha256(message.encode("utf-8")).hexdigest()[:10]
+    return "w-" + sha256(message.encode("utf-8"))[:10]
 
 
-def of_report(report: str, entry: ReportEntry) -> list[BuildWarning]:
+def of_report(report: str, entry: Warned) -> list[BuildWarning]:
     """The warnings of a report's manifest entry (an entry without ids: keys from text)."""
     messages = entry.warnings
     keys = entry.warning_ids

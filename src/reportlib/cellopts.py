@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from reportlib.exceptions import ReportlibError
+
 OPTION_LINE = re.compile(r"^#\|\s?(.*)$")
 #: Each supported option and the values it takes (a type, or the allowed values).
 KNOWN: dict[str, tuple] = {
@@ -48,7 +50,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-class CellOptionsError(ValueError):
+class CellOptionsError(ReportlibError, ValueError):
     """Options that are not valid YAML or not a mapping."""
 
 

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from reportlib import __version__
 from reportlib.exceptions import ReportlibError
 from reportlib.paths import find_project
-
-EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+from reportlib.summary import EXIT_FAILED, EXIT_INTERRUPTED
 
 BUILD_EPILOG = """\
 what a build writes to outputs/MEETING/:
@@ -58,34 +57,22 @@ anything runs. Serve the review page with: reportlib review MEETING
 """
 
 
-def _parser() -> argparse.ArgumentParser:
+def _options() -> dict[str, argparse.ArgumentParser]:
+    """The options commands share, each defined once: ``meeting``, ``build`` (what and
+    how to build, for build and preview) and ``serve`` (the port)."""
     from reportlib.render import ENGINES, FORMATS
 
-    parser = argparse.ArgumentParser(
-        prog="reportlib",
-        description="Build a board meeting's papers from parameterised notebooks.",
-        epilog="Run from the project's folder (or set REPORTLIB_ROOT).",
-    )
-    parser.add_argument("--version", action="version", version=f"reportlib {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = commands.add_parser(
-        "build",
-        help="run a meeting's notebooks and render its papers, the pack and the review page",
-        description="Run each report notebook of MEETING with the parameters in "
-        "params/MEETING.yaml and write the results to outputs/MEETING/.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog=BUILD_EPILOG,
-    )
-    p.add_argument("meeting", metavar="MEETING", help="meeting id, e.g. 2020-12")
-    p.add_argument(
+    meeting = argparse.ArgumentParser(add_help=False)
+    meeting.add_argument("meeting", metavar="MEETING", help="meeting id, e.g. 2020-12")
+    build = argparse.ArgumentParser(add_help=False)
+    build.add_argument(
         "--report",
         action="append",
         default=[],
         metavar="NAME",
         help="build only this report (repeat for several); default: all",
     )
-    p.add_argument(
+    build.add_argument(
         "--format",
         action="append",
         dest="formats",
@@ -95,24 +82,59 @@ def _parser() -> argparse.ArgumentParser:
         f"{' and '.join(FORMATS)}. The executed notebook is "
         "always kept.",
     )
-    p.add_argument(
+    build.add_argument(
         "--engine",
         choices=ENGINES,
         default="auto",
         help="how PDFs are made: typst (built in), quarto (quarto render), or auto: "
         "Quarto where it is installed, else Typst (default: auto)",
     )
-    p.add_argument(
+    build.add_argument(
         "--force",
         action="store_true",
         help="build every report, the pack and the review page again, even those up to date",
     )
-    p.add_argument(
+    build.add_argument(
         "--jobs",
         "-j",
-        type=int,
+        type=_positive,
         metavar="N",
         help="reports to run side by side (default: one per core)",
+    )
+    serve = argparse.ArgumentParser(add_help=False)
+    serve.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
+    return {"meeting": meeting, "build": build, "serve": serve}
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reportlib",
+        description="Build a board meeting's papers from parameterised notebooks.",
+        epilog="Run from the project's folder (or set REPORTLIB_ROOT).",
+    )
+    parser.add_argument("--version", action="version", version=f"reportlib {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    shared = _options()
+    meeting, build, serve = shared["meeting"], shared["build"], shared["serve"]
+
+    p = commands.add_parser(
+        "build",
+        parents=[meeting, build],
+        help="run a meeting's notebooks and render its papers, the pack and the review page",
+        description="Run each report notebook of MEETING with the parameters in "
+        "params/MEETING.yaml and write the results to outputs/MEETING/.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=BUILD_EPILOG,
     )
     p.add_argument(
         "--strict",
@@ -124,13 +146,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "review",
+        parents=[meeting, serve],
         help="write a meeting's review page again and serve it on this machine",
         description="Write outputs/MEETING/index.html again from what the last build left "
         "(no notebook runs), then serve outputs/MEETING/ at http://127.0.0.1:PORT/ until "
         "Ctrl-C. The server listens on this machine only.",
     )
-    p.add_argument("meeting", metavar="MEETING")
-    p.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
     p.add_argument(
         "--no-serve", action="store_true", help="only write the page and print where it is"
     )
@@ -142,6 +163,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser(
         "publish",
+        parents=[meeting],
         help="sign off the last build: write outputs/MEETING/published/ with signoff.json",
         description="Copy the public pack and every paper's PDF and HTML into "
         "outputs/MEETING/published/ with signoff.json (the commit, a hash of every file, "
@@ -149,32 +171,24 @@ def _parser() -> argparse.ArgumentParser:
         "was built, every warning is accepted, nothing changed since the build and the "
         "meeting's inputs are committed. Never publishes anything from confidential/.",
     )
-    p.add_argument("meeting", metavar="MEETING")
     p.add_argument("--by", default="", metavar="NAME", help="who signs the papers off (required)")
 
-    p = commands.add_parser(
+    commands.add_parser(
         "preview",
+        parents=[meeting, build, serve],
         help="build a meeting, serve it on this machine, rebuild and reload on every save",
         description="Build MEETING (only what changed), serve outputs/MEETING/ at "
         "http://127.0.0.1:PORT/, and watch its params file, data, words and the notebooks: "
         "on a save, what changed is built again and the open page reloads. A paper that "
         "fails shows the error in its place. The published files hold no script: the "
-        "reload hook is added only to what this server sends.",
+        "reload hook is added only to what this server sends. It takes build's options.",
     )
-    p.add_argument("meeting", metavar="MEETING")
-    p.add_argument(
-        "--report",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="build and watch only this report (repeat for several); default: all",
-    )
-    p.add_argument("--port", type=int, default=8000, help="port to serve on (default: 8000)")
 
-    p = commands.add_parser(
-        "check", help="validate a meeting's parameters, data and words; run nothing"
+    commands.add_parser(
+        "check",
+        parents=[meeting],
+        help="validate a meeting's parameters, data and words; run nothing",
     )
-    p.add_argument("meeting", metavar="MEETING")
 
     p = commands.add_parser(
         "new",
@@ -188,6 +202,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--date", metavar="YYYY-MM-DD", help="the meeting's date")
     p.add_argument("--time", metavar="HH:MM", help="its start time (default: the previous one's)")
     return parser
+
+
+def _build_options(args: argparse.Namespace) -> dict[str, object]:
+    """The build's options as the command line gave them (build and preview alike)."""
+    return {
+        "reports": args.report,
+        "formats": args.formats,
+        "jobs": args.jobs,
+        "engine": args.engine,
+        "force": args.force,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -207,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "preview":
             from reportlib import preview
 
-            preview.run(project, args.meeting, reports=args.report, port=args.port)
+            preview.run(project, args.meeting, port=args.port, **_build_options(args))
             return 0
         return _build(project, args)
     except ReportlibError as error:
@@ -249,141 +274,47 @@ def _new(project, args: argparse.Namespace) -> int:
 
 
 def _check(project, meeting: str) -> int:
-    from reportlib import samefacts
-    from reportlib.build import check
-    from reportlib.freshness import stale_inputs
-    from reportlib.record import STALE
+    from reportlib import precheck
 
-    notes: list[str] = []
-    config = check(project, meeting, notes=notes)
+    found = precheck.report(project, meeting)
+    reports = found.config.params.reports
     print(
         f"{meeting}: parameters, data and words are valid "
-        f"({len(config.params.reports)} reports: {', '.join(config.params.reports)})"
+        f"({len(reports)} reports: {', '.join(reports)})"
     )
-    found = [*notes, *(w for ws in stale_inputs(config).values() for w in ws)]
-    stale = sorted({w.removeprefix(STALE) for w in found})
-    if stale:
-        print(f"{len(stale)} input(s) may be out of date:")
-        print("\n".join(f"  {w}" for w in stale))
-    differ = samefacts.warnings(config, samefacts.read(config)[0])
-    if differ:
-        print(f"{len(differ)} fact(s) that two papers state differently:")
-        print("\n".join(f"  [{w.id}] {w.message}" for w in differ))
+    if found.stale:
+        print(f"{len(found.stale)} input(s) may be out of date:")
+        print("\n".join(f"  {w}" for w in found.stale))
+    if found.differ:
+        print(f"{len(found.differ)} fact(s) that two papers state differently:")
+        print("\n".join(f"  [{w.id}] {w.message}" for w in found.differ))
     return 0
 
 
 def _review(project, args: argparse.Namespace) -> int:
     from reportlib import review
-    from reportlib.params import load_meeting
 
-    config = load_meeting(project, args.meeting)
-    out_dir = project.output_dir(args.meeting)
-    if config.params.agenda is None:
-        raise ReportlibError(
-            f"{project.relative(config.path)} has no agenda, so the meeting has no review "
-            "page; add 'agenda:' (see the README) and build it"
-        )
-    if not (out_dir / "manifest.json").is_file():
-        raise ReportlibError(
-            f"meeting {args.meeting} has not been built yet; run "
-            f"'make report MEETING={args.meeting}' first"
-        )
-    page = review.write(config, out_dir)
+    page = review.remake(project, args.meeting)
     print(os.path.relpath(page))
-    if args.no_serve:
-        return 0
-    review.serve(out_dir, args.port, confidential=args.confidential)
+    if not args.no_serve:
+        review.serve(page.parent, args.port, confidential=args.confidential)
     return 0
 
 
 def _build(project, args: argparse.Namespace) -> int:
+    from reportlib import summary
     from reportlib.build import build
 
-    if args.jobs is not None and args.jobs < 1:
-        print("error: --jobs must be 1 or more", file=sys.stderr)
-        return EXIT_USAGE
-    result = build(
-        project,
-        args.meeting,
-        reports=args.report,
-        formats=args.formats,
-        jobs=args.jobs,
-        engine=args.engine,
-        force=args.force,
-    )
-    where = os.path.relpath(result.output_dir)
-    if result.interrupted:
-        print(
-            f"interrupted: finished reports are in {where}/; the rest are unchanged",
-            file=sys.stderr,
-        )
-        return EXIT_INTERRUPTED
-    if result.failed:
-        print(f"\n{len(result.failed)} of {len(result.jobs)} reports failed:", file=sys.stderr)
-        for job in result.failed:
-            print(f"  {job.error}", file=sys.stderr)
-            kept = result.output_dir / f"{job.name}.failed.ipynb"
-            if kept.exists():
-                print(
-                    f"    the failed notebook, with the cell marked: {os.path.relpath(kept)}",
-                    file=sys.stderr,
-                )
-    fresh = len(result.up_to_date)
-    if fresh == len(result.jobs):
-        print(f"every report is up to date in {where}/: nothing was built", file=sys.stderr)
-    else:
-        also = f" ({fresh} up to date)" if fresh else ""
-        print(f"built {len(result.jobs) - fresh} reports{also} in {where}/", file=sys.stderr)
-    if result.verdict is not None:
-        print(_next_step(result), file=sys.stderr)
-    if result.failed:
-        return EXIT_FAILED
-    if args.strict and result.verdict is not None and result.verdict.unaccepted:
-        print(
-            f"--strict: {len(result.verdict.unaccepted)} warning(s) not accepted in "
-            f"data/{args.meeting}/accept.yaml:",
-            file=sys.stderr,
-        )
-        for warning in result.verdict.unaccepted:
-            print(f"  [{warning.id}] {warning.message}", file=sys.stderr)
-        return EXIT_FAILED
-    return 0
-
-
-def _next_step(result) -> str:
-    """The build's last line: what came of it and what to do next."""
-    meeting, verdict = result.meeting, result.verdict
-    fresh = len(result.up_to_date)
-    done = [f"{len(result.jobs) - len(result.failed) - fresh} built"]
-    if fresh:
-        done.append(f"{fresh} up to date")
-    if result.failed:
-        done.append(f"{len(result.failed)} failed")
-    count = len(verdict.warnings)
-    done.append(f"{count} warning{'' if count == 1 else 's'} ({len(verdict.accepted)} accepted)")
-    look = (
-        f"review: make review MEETING={meeting}"
-        if result.reviewed
-        else f"check the papers in {os.path.relpath(result.output_dir)}/"
-    )
-    if result.failed:
-        step = f"fix: see the failures above, then make report MEETING={meeting}"
-    elif verdict.unaccepted:
-        step = look
-    else:
-        step = f'{look}, then publish: make publish MEETING={meeting} BY="Your Name"'
-    return f"{', '.join(done)} \u2192 {step}"
+    result = build(project, args.meeting, **_build_options(args))
+    return summary.show(result, strict=args.strict)
 
 
 def _publish(project, args: argparse.Namespace) -> int:
-    from reportlib import publish, review
+    from reportlib import publish
     from reportlib.params import load_meeting
 
     config = load_meeting(project, args.meeting)
-    out_dir = project.output_dir(args.meeting)
-    made = publish.publish(config, out_dir, args.by)
-    if config.params.agenda is not None:
-        review.write(config, out_dir)  # the page shows the sign-off
+    made = publish.publish(config, project.output_dir(args.meeting), args.by)
     print(
         f"published meeting {args.meeting}, signed off by {made.signoff['signed_off_by']}: "
         f"{len(made.signoff['files'])} files and {publish.SIGNOFF} in "

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportlib.failures import Failure
+
 
 class ReportlibError(Exception):
     """Root of reportlib's errors; ``str(error)`` is a complete message for the user."""
@@ -58,7 +60,10 @@ class DataError(ProblemsError):
 
 
 class ExecutionError(ReportlibError):
-    """A report's notebook failed while running (a cell raised, timed out, or the kernel died)."""
+    """A report's notebook failed while running (a cell raised, timed out, or the kernel died).
+
+    ``failure`` is what the build stores and shows of it (:class:`Failure`).
+    """
 
     def __init__(
         self,
@@ -79,6 +84,7 @@ class ExecutionError(ReportlibError):
             text += f" ({first_line.strip()!r})"
         text += f": {ename}: {evalue}" if evalue else f": {ename}"
         super().__init__(text)
+        self.failure = Failure.of_cell(text, str(notebook), cell, first_line, ename, evalue)
 
 
 class OutsideFolderError(ReportlibError):

@@ -1,221 +1,54 @@
-"""``outputs/<meeting>/manifest.json``: what each report was built from and what came out.
+"""The build record: ``outputs/<meeting>/manifest.json``, what was built from what.
 
 Per report it keeps the parameters used, a content hash of every input and output,
 timings, warnings and the error if any, so that a later build can tell from the
-manifest alone whether a report's inputs have changed since its last good build.
+record alone whether a report's inputs have changed since its last good build; for
+the meeting, its own warnings and inputs, and the pack's record.
 
-Every failure, of a report, of the pack or of the build as a whole, is stored in one
-shape, :class:`Failure`, which the review page renders whatever the kind.
+A build reads the record once (:func:`load`, with the pack's ``pack.json``), makes the
+new one in memory (:meth:`Manifest.updated`), hands it to the pack, the review page,
+the sign-off verdict and ``publish``, and saves it once (:meth:`Manifest.save`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
-import hashlib
 import json
-import platform
-import subprocess
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from reportlib.exceptions import ExecutionError
+# Besides the record's types, names other modules have long taken from here (they
+# are defined in environment, failures and fingerprint).
+from reportlib.environment import engines, git_state, lock_state, tool_versions
+from reportlib.failures import HEADINGS, STAGES, Failure
 from reportlib.files import atomic_write
+from reportlib.fingerprint import canonical_hash, file_hash, sha256
 
+__all__ = [
+    "FILE",
+    "HEADINGS",
+    "STAGES",
+    "Failure",
+    "Manifest",
+    "PackInfo",
+    "PackRecord",
+    "ReportEntry",
+    "canonical_hash",
+    "engines",
+    "file_hash",
+    "git_state",
+    "load",
+    "lock_state",
+    "read",
+    "sha256",
+    "tool_versions",
+]
+
+FILE = "manifest.json"
+PACK_INFO = "pack.json"  # reportlib.pack.PACK_INFO, without importing the pack
 SCHEMA_VERSION = 2  # 2: typed entries with the key an incremental build compares
-TOOLS = (
-    "reportlib",
-    "papermill",
-    "nbclient",
-    "nbconvert",
-    "nbformat",
-    "ipykernel",
-    "jupyter-client",
-    "pandas",
-    "matplotlib",
-    "typst",
-    "pypandoc-binary",
-    "pypdf",
-)
-
-
-#: What a failure can be, in the order a build meets them.
-STAGES = ("params", "data", "execute", "kernel", "html", "pdf", "pack", "interrupt")
-#: What the review page says of each kind of failure.
-HEADINGS = {
-    "params": "The parameters or words it was given are not valid",
-    "data": "Its data could not be loaded",
-    "execute": "The notebook failed",
-    "kernel": "The notebook's kernel stopped",
-    "html": "The HTML could not be rendered",
-    "pdf": "The PDF could not be rendered",
-    "pack": "The pack could not be made",
-    "interrupt": "The build was interrupted",
-    "unknown": "The build failed",
-}
-# Errors a notebook raises through reportlib that say where the problem is.
-_ENAME_STAGES = {"ParamsError": "params", "DataError": "data", "DeadKernelError": "kernel"}
-
-
-@dataclass(frozen=True)
-class Failure:
-    """What went wrong, as ``manifest.json`` stores it and the review page shows it.
-
-    ``message`` is complete on its own (what, where, what to do); the other fields say
-    where a notebook failed, when it did.
-    """
-
-    stage: str
-    message: str
-    notebook: str | None = None
-    cell: int | None = None
-    first_line: str = ""
-    ename: str = ""
-    evalue: str = ""
-
-    def __str__(self) -> str:
-        return self.message
-
-    @property
-    def heading(self) -> str:
-        return HEADINGS.get(self.stage, HEADINGS["unknown"])
-
-    def to_json(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def of(cls, error: BaseException, stage: str) -> Failure:
-        """The failure ``error`` stands for, met in ``stage``."""
-        if isinstance(error, ExecutionError):
-            return cls(
-                _ENAME_STAGES.get(error.ename, stage),
-                str(error),
-                str(error.notebook),
-                error.cell,
-                error.first_line,
-                error.ename,
-                error.evalue,
-            )
-        return cls(stage, str(error) or type(error).__name__)
-
-    @classmethod
-    def from_json(cls, data: Any) -> Failure:
-        """A stored failure; an older or damaged entry still gives a complete one."""
-        if not isinstance(data, dict):
-            data = {"message": str(data)} if data else {}
-        names = {f.name for f in dataclasses.fields(cls)}
-        values = {k: v for k, v in data.items() if k in names}
-        cell = values.get("cell")
-        values["cell"] = cell if isinstance(cell, int) and not isinstance(cell, bool) else None
-        values["stage"] = str(values.get("stage") or "unknown")
-        values["message"] = str(values.get("message") or "no detail of the failure was recorded")
-        for name in ("first_line", "ename", "evalue"):
-            values[name] = str(values.get(name) or "")
-        if values.get("notebook") is not None:
-            values["notebook"] = str(values["notebook"])
-        return cls(**values)
-
-
-def tool_versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for name in TOOLS:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
-
-
-def engines(outputs: list[str], pdf_engine: str) -> dict[str, dict[str, str]]:
-    """Per output file: the engine that made it and its version (Typst, pandoc, Quarto)."""
-    found = {}
-    for name in outputs:
-        if name.endswith(".html"):
-            found[name] = {"engine": "nbconvert", "nbconvert": _version("nbconvert")}
-        elif name.endswith(".pdf") and pdf_engine == "quarto":
-            found[name] = {"engine": "quarto", "quarto": quarto_version()}
-        elif name.endswith(".pdf"):
-            found[name] = {
-                "engine": "typst",
-                "typst": _version("typst"),
-                "pandoc": pandoc_version(),
-            }
-    return found
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "not installed"
-
-
-@functools.cache
-def pandoc_version() -> str:
-    import pypandoc
-
-    try:
-        return pypandoc.get_pandoc_version()
-    except OSError:
-        return "not installed"
-
-
-@functools.cache
-def quarto_version() -> str:
-    from reportlib.render import quarto
-
-    found = quarto.executable()
-    if not found:
-        return "not installed"
-    try:
-        done = subprocess.run([found, "--version"], capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-    return done.stdout.strip() or "unknown"
-
-
-def lock_state(root: Path) -> dict[str, Any]:
-    """The lock the environment was installed from: the project's, else reportlib's own."""
-    from reportlib import lock
-
-    for base in (root, Path(__file__).resolve().parents[2]):
-        if all((base / name).is_file() for name in lock.LOCKS):
-            return {"files": list(lock.LOCKS), "sha256": lock.file_digest(base)}
-    return {"files": [], "sha256": None}
-
-
-def git_state(root: Path) -> dict[str, Any]:
-    """The checked-out commit and whether tracked files differ from it (None outside git)."""
-
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=True
-            )
-        except (OSError, subprocess.SubprocessError):
-            return None
-        return done.stdout.strip()
-
-    commit = git("rev-parse", "HEAD")
-    status = git("status", "--porcelain", "--untracked-files=no") if commit else None
-    return {"commit": commit, "dirty": None if status is None else bool(status)}
-
-
-def canonical_hash(value: Any) -> str:
-    """Hash of a JSON-able value that ignores key order and formatting."""
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-    return sha256(text.encode("utf-8"))
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def file_hash(path: Path) -> str:
-    return sha256(path.read_bytes())
 
 
 @dataclass
@@ -324,6 +157,39 @@ class PackRecord:
         )
 
 
+@dataclass(frozen=True)
+class PackInfo:
+    """What ``pack.json`` says of the pack an assembly made; ``made`` is False when there
+    is none (or it cannot be read). The pack writes the file; this is how it is read."""
+
+    made: bool = False
+    draft: bool | None = None  # None: not recorded
+    pages: int | None = None
+    tagged: bool = False
+    confidential_pack: str | None = None
+    made_after: str | None = None  # the ``finished`` time of the build it was made after
+    items: tuple[dict[str, Any], ...] = ()  # each agenda item's pages in the pack
+    warnings: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, data: Any) -> PackInfo:
+        if not isinstance(data, dict) or not data:
+            return cls()
+        pages, draft = data.get("pages"), data.get("draft")
+        return cls(
+            made=True,
+            draft=draft if isinstance(draft, bool) else None,
+            pages=pages if isinstance(pages, int) and not isinstance(pages, bool) else None,
+            tagged=data.get("tagged") is True,
+            confidential_pack=str(data["confidential_pack"])
+            if data.get("confidential_pack")
+            else None,
+            made_after=str(data["manifest_finished"]) if data.get("manifest_finished") else None,
+            items=tuple(i for i in data.get("items") or [] if isinstance(i, dict)),
+            warnings=tuple(str(w) for w in data.get("warnings") or []),
+        )
+
+
 @dataclass
 class Manifest:
     """``manifest.json`` as build, pack and review read it; empty when there is none."""
@@ -343,6 +209,46 @@ class Manifest:
     #: ``accept.yaml``): see :func:`record_meeting`.
     meeting_warnings: list[dict[str, str]] = field(default_factory=list)
     meeting_inputs: dict[str, str] = field(default_factory=dict)
+    #: ``pack.json`` as the pack wrote it: not stored in the manifest.
+    pack_info: PackInfo = field(default_factory=PackInfo, compare=False, repr=False)
+
+    def updated(
+        self,
+        meeting: str,
+        reports: dict[str, ReportEntry],
+        *,
+        git: dict[str, Any],
+        root: Path,
+        interrupted: Failure | None = None,
+        checked: str = "",
+    ) -> Manifest:
+        """This record with ``reports`` merged in (reports not built keep their entries).
+
+        ``interrupted`` is stored when the build was cut off: the reports it names kept
+        their last good outputs and entries. When no report was built, the build's time,
+        tools and lock stay those of the build that made the outputs; the commit is
+        always this build's (``git``): a sign-off names the commit its inputs are in.
+        """
+        found = dataclasses.replace(
+            self,
+            meeting=meeting,
+            checked=checked,
+            reports={**self.reports, **{k: v.sealed() for k, v in reports.items()}},
+            interrupted=interrupted,
+            git=dict(git),
+        )
+        if reports or not self.finished:
+            found.finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            found.tools = tool_versions()
+            found.lock = lock_state(root)
+        return found
+
+    def save(self, out_dir: Path) -> Path:
+        """Write the record as ``out_dir/manifest.json``, whole or not at all."""
+        path = out_dir / FILE
+        text = json.dumps(self.to_json(), indent=2, sort_keys=False, default=str) + "\n"
+        atomic_write(path, text)
+        return path
 
     def to_json(self) -> dict[str, Any]:
         found: dict[str, Any] = {
@@ -411,64 +317,13 @@ def read(path: Path) -> Manifest:
     return Manifest.from_json(found)
 
 
-def _save(path: Path, manifest: Manifest) -> None:
-    text = json.dumps(manifest.to_json(), indent=2, sort_keys=False, default=str) + "\n"
-    atomic_write(path, text)
-
-
-def write(
-    path: Path,
-    meeting: str,
-    root: Path,
-    reports: dict[str, ReportEntry],
-    interrupted: Failure | None = None,
-    checked: str = "",
-) -> Manifest:
-    """Merge ``reports`` into the existing manifest (reports not built keep their entries).
-
-    ``interrupted`` is stored when the build was cut off: the reports it names kept
-    their last good outputs and entries. When no report was built, the build's time,
-    commit and tools stay those of the build that made the outputs.
-    """
-    previous = read(path)
-    manifest = dataclasses.replace(
-        previous,
-        meeting=meeting,
-        checked=checked,
-        reports={**previous.reports, **{k: v.sealed() for k, v in reports.items()}},
-        interrupted=interrupted,
-    )
-    # The commit is always this build's: a sign-off names the commit its inputs are in,
-    # and a build after a commit that changed none of them rebuilds nothing.
-    manifest.git = git_state(root)
-    if reports or not previous.finished:
-        manifest.finished = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        manifest.tools = tool_versions()
-        manifest.lock = lock_state(root)
-    _save(path, manifest)
-    return manifest
-
-
-def record_pack(path: Path, record: PackRecord) -> None:
-    """Store the pack's record (its key and files, or its failure), keeping the time of writing.
-
-    The pack records the manifest's ``finished`` time to tell when it is stale, so
-    this does not change it.
-    """
-    found = read(path)
-    if not found.meeting:
-        return
-    found.pack = record
-    _save(path, found)
-
-
-def record_meeting(path: Path, warnings: list[dict[str, str]], inputs: dict[str, str]) -> None:
-    """Store the meeting's own warnings (facts two papers state differently, see
-    :mod:`reportlib.samefacts`) and the hashes of the meeting's own inputs (its
-    ``same_facts.yaml`` and ``accept.yaml``), keeping the manifest's time of writing."""
-    found = read(path)
-    if not found.meeting:
-        return
-    found.meeting_warnings = warnings
-    found.meeting_inputs = inputs
-    _save(path, found)
+def load(out_dir: Path) -> Manifest:
+    """The meeting's record as its last build left it: ``manifest.json`` with the
+    pack's ``pack.json`` (:attr:`Manifest.pack_info`), each read once."""
+    record = read(out_dir / FILE)
+    try:
+        info = json.loads((out_dir / PACK_INFO).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        info = None
+    record.pack_info = PackInfo.from_json(info)
+    return record

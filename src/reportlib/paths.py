@@ -68,6 +68,17 @@ def contained(path: Path, folder: Path | None = None, shown: str | None = None) 
     return real
 
 
+MANIFEST = "manifest.json"  # a built meeting's record (reportlib.manifest.FILE)
+#: The meeting's own files that no report reads but the build does, under
+#: ``data/<meeting>/``: its same-fact declarations and its acceptances.
+MEETING_FILES = ("same_facts.yaml", "accept.yaml")
+
+
+def failed_name(report: str) -> str:
+    """The file name of a report's failed executed notebook, staged and in place."""
+    return f"{report}.failed.ipynb"
+
+
 @dataclass(frozen=True)
 class Project:
     """A reportlib project rooted at ``root``."""
@@ -113,6 +124,18 @@ class Project:
             return (path.parent.resolve() / path.name).relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return str(path)
+
+    def previous_built(self, meeting: str) -> str | None:
+        """The meeting the review page compares ``meeting`` with: the latest before it
+        (by id) whose ``outputs/<id>/manifest.json`` exists, or None."""
+        if not self.outputs.is_dir():
+            return None
+        built = [
+            d.name
+            for d in self.outputs.iterdir()
+            if MEETING_ID.fullmatch(d.name) and d.name < meeting and (d / MANIFEST).is_file()
+        ]
+        return max(built, default=None)
 
     def meetings(self) -> list[str]:
         """Meeting ids that have a params file, in date order."""

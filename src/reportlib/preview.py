@@ -27,7 +27,7 @@ import urllib.parse
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from reportlib.exceptions import ReportlibError
 from reportlib.paths import Project
@@ -168,13 +168,18 @@ def snapshot(project: Project, meeting: str) -> dict[Path, tuple[int, int]]:
     return found
 
 
-def rebuild(project: Project, meeting: str, reports: Sequence[str], state: State) -> None:
-    """Build (only what changed), note its failures, and tell the open pages to reload."""
+def rebuild(
+    project: Project, meeting: str, reports: Sequence[str], state: State, **options: Any
+) -> None:
+    """Build (only what changed), note its failures, and tell the open pages to reload.
+
+    ``options``: :func:`reportlib.build.build`'s (formats, engine, jobs, force).
+    """
     from reportlib.build import build
 
     stopped, failed = None, {}
     try:
-        result = build(project, meeting, reports=reports)
+        result = build(project, meeting, reports=reports, **options)
         failed = {j.name: str(j.error) for j in result.failed}
         built = [j.name for j in result.jobs if j.why]
         print(
@@ -201,8 +206,13 @@ def run(
     port: int = 8000,
     interval: float = 0.3,
     stop: threading.Event | None = None,
+    **options: Any,
 ) -> None:
-    """Build, serve and rebuild on every save until Ctrl-C (or ``stop`` is set)."""
+    """Build, serve and rebuild on every save until Ctrl-C (or ``stop`` is set).
+
+    ``options`` are the build's (formats, engine, jobs, force), as ``reportlib build``
+    takes them; ``force`` applies to the first build only.
+    """
     from reportlib import review
     from reportlib.build import require_reports
     from reportlib.params import load_meeting
@@ -223,7 +233,8 @@ def run(
     with review.server(out_dir, port, handler=handler(state)) as running:
         threading.Thread(target=running.serve_forever, daemon=True).start()
         seen = snapshot(project, meeting)
-        rebuild(project, meeting, reports, state)
+        rebuild(project, meeting, reports, state, **options)
+        options.pop("force", None)  # later builds build only what changed
         page = f"{reports[0]}.html" if len(reports) == 1 else review.PAGE
         print(
             f"previewing at http://127.0.0.1:{port}/{page}: saving a notebook, the params "
@@ -241,7 +252,7 @@ def run(
                 print(f"changed: {', '.join(changed)}", file=sys.stderr)
                 time.sleep(interval)  # an editor may save in steps
                 seen = snapshot(project, meeting)
-                rebuild(project, meeting, reports, state)
+                rebuild(project, meeting, reports, state, **options)
         except KeyboardInterrupt:
             print("stopped", file=sys.stderr)
         finally:

@@ -12,14 +12,15 @@ import html
 import threading
 from typing import TYPE_CHECKING
 
-from reportlib.buildwarnings import slug, text_key
+from reportlib.buildwarnings import STALE_PREFIX, slug, text_key
 
 if TYPE_CHECKING:
     from reportlib.frontsheet import FrontSheet
 
 MIME = "application/vnd.reportlib.record+json"
-#: How a warning about an input that may be out of date begins (the review page groups them).
-STALE = "may be out of date: "
+#: How a warning about an input that may be out of date begins (its kind: see
+#: :class:`reportlib.buildwarnings.BuildWarning`).
+STALE = STALE_PREFIX
 
 _lock = threading.Lock()
 _reads: dict[str, str] = {}

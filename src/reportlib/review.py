@@ -17,17 +17,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from pathlib import Path
 from typing import Any
 
-from reportlib import __version__, accept, changes, drift, manifest, publish, style
+from reportlib import __version__, accept, changes, manifest, signoff, style, verdict
 from reportlib import buildwarnings as bw
+from reportlib.failures import Failure
 from reportlib.files import atomic_write
-from reportlib.formats import PERCENT, kind, with_units
+from reportlib.keyfigures import MINUS, NONE, change, figure_rows, key_figures, number
+from reportlib.manifest import Manifest
 from reportlib.params import AgendaItem, MeetingConfig
-from reportlib.paths import MEETING_ID, Project
-from reportlib.record import STALE
+from reportlib.paths import MANIFEST, Project, failed_name
+
+__all__ = ["MINUS", "NONE", "change", "context", "figure_rows", "key_figures", "number"]
+__all__ += ["PAGE", "previous_meeting", "remake", "render", "serve", "server", "write"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "review"
 PAGE = "index.html"
@@ -40,80 +43,11 @@ STATUS = {  # status -> (label, css class)
     "verbal": ("Verbal update", "verbal"),
     "none": ("No paper", "none"),
 }
-MINUS, NONE = "\u2212", "\u2013"  # a true minus sign; an en dash for "nothing"
 
 
 def previous_meeting(project: Project, meeting: str) -> str | None:
     """The latest meeting before ``meeting`` (by id) that has been built, or None."""
-    if not project.outputs.is_dir():
-        return None
-    built = [
-        d.name
-        for d in project.outputs.iterdir()
-        if MEETING_ID.fullmatch(d.name) and d.name < meeting and (d / "manifest.json").is_file()
-    ]
-    return max(built, default=None)
-
-
-def key_figures(notebook: Path) -> dict[str, dict[str, Any]]:
-    """The key figures an executed notebook recorded, or {} (also if it cannot be read)."""
-    try:
-        metadata = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
-    except (OSError, ValueError):
-        return {}
-    found = metadata.get("reportlib", {}).get("key_figures", {})
-    if not isinstance(found, dict):
-        return {}
-    return {str(k): v for k, v in found.items() if isinstance(v, dict)}
-
-
-def number(value: Any, units: str = "") -> str:
-    """A figure as the page shows it: as the papers print it, units attached."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return NONE if value is None else str(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    text = with_units(abs(value), units or None)
-    if units and kind(units) is None:  # a count: "12 councils"
-        text += f" {units}"
-    return (MINUS if value < 0 else "") + text
-
-
-def change(now: Any, before: Any, units: str = "") -> str:
-    """The change from ``before`` to ``now`` as text (neither good nor bad: no colour)."""
-    numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (now, before))
-    if not numeric:
-        return "new" if before is None and now is not None else NONE
-    diff = now - before
-    if diff == 0:
-        return "no change"
-    sign = "+" if diff > 0 else MINUS
-    if kind(units) == PERCENT:
-        text = f"{sign}{number(abs(diff))} points"
-    else:
-        text = f"{sign}{number(abs(diff), units)}"
-        if before:
-            text += f" ({sign}{abs(diff) / abs(before) * 100:.1f}%)"
-    return text
-
-
-def figure_rows(now: dict[str, dict], before: dict[str, dict]) -> list[dict[str, Any]]:
-    rows = []
-    for name in [*now, *(n for n in before if n not in now)]:
-        current, earlier = now.get(name, {}), before.get(name, {})
-        units = str(current.get("units") or earlier.get("units") or "")
-        text = change(current.get("value"), earlier.get("value"), units)
-        if name not in now:
-            text = "no longer reported"
-        rows.append(
-            {
-                "label": current.get("label") or earlier.get("label") or name,
-                "now": number(current.get("value"), units) if name in now else NONE,
-                "before": number(earlier.get("value"), units) if name in before else NONE,
-                "change": text,
-            }
-        )
-    return rows
+    return project.previous_built(meeting)
 
 
 def _links(out_dir: Path, names: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -130,7 +64,7 @@ def _failing_source(out_dir: Path, report: str, cell: Any) -> str | None:
     if cell is None:
         return None
     try:
-        nb = json.loads((out_dir / f"{report}.failed.ipynb").read_text(encoding="utf-8"))
+        nb = json.loads((out_dir / failed_name(report)).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     for found in nb.get("cells", []):
@@ -140,10 +74,16 @@ def _failing_source(out_dir: Path, report: str, cell: Any) -> str | None:
     return None
 
 
-def _shown(warnings: list[bw.BuildWarning], verdict: accept.Verdict) -> list[dict[str, Any]]:
+def _shown(warnings: list[bw.BuildWarning], judged: accept.Verdict) -> list[dict[str, Any]]:
     """Warnings as the page lists them: id, message and the acceptance, if any."""
     return [
-        {"id": w.id, "message": w.message, "accepted": verdict.accepted.get(w.id)} for w in warnings
+        {
+            "id": w.id,
+            "message": w.text,
+            "stale": w.kind == bw.STALE,
+            "accepted": judged.accepted.get(w.id),
+        }
+        for w in warnings
     ]
 
 
@@ -184,7 +124,7 @@ def _item_row(
     pack_file: str,
     number: int,
     item: AgendaItem,
-    verdict: accept.Verdict,
+    judged: accept.Verdict,
     previous: Path | None,
 ) -> dict[str, Any]:
     row: dict[str, Any] = {
@@ -222,24 +162,18 @@ def _item_row(
             row["stages"] = [(k, f"{v:.1f} s") for k, v in seconds.items()]
             row["seconds_text"] = f"{sum(seconds.values()):.1f} s" if seconds else ""
             row["built_at"] = _when(entry.built)
-            row["warnings"] = _shown(bw.of_report(name, entry), verdict)
-            row["current_warnings"] = [
-                w for w in row["warnings"] if not w["message"].startswith(STALE)
-            ]
-            row["stale"] = [
-                {**w, "message": w["message"].removeprefix(STALE)}
-                for w in row["warnings"]
-                if w["message"].startswith(STALE)
-            ]
+            row["warnings"] = _shown(bw.of_report(name, entry), judged)
+            row["current_warnings"] = [w for w in row["warnings"] if not w["stale"]]
+            row["stale"] = [w for w in row["warnings"] if w["stale"]]
             row["accepted_count"] = sum(w["accepted"] is not None for w in row["warnings"])
         if status == "failed":
-            error = entry.error or manifest.Failure.from_json(None)
+            error = entry.error or Failure.from_json(None)
             row["error"] = {
                 **error.to_json(),
                 "heading": error.heading,
                 "source": _failing_source(out_dir, name, error.cell),
             }
-            row["links"] = _links(out_dir, [(f"{name}.failed.ipynb", "failed notebook")])
+            row["links"] = _links(out_dir, [(failed_name(name), "failed notebook")])
             kept = _links(out_dir, [(f"{name}.html", "HTML"), (f"{name}.pdf", "PDF")])
             if kept:
                 row["status_note"] = "(the HTML and PDF linked are from its last good build)"
@@ -268,32 +202,38 @@ def _item_row(
     return row
 
 
-def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
-    """Everything the page shows, gathered from the build's files."""
+def context(
+    config: MeetingConfig,
+    out_dir: Path,
+    built: Manifest | None = None,
+    judged: accept.Verdict | None = None,
+) -> dict[str, Any]:
+    """Everything the page shows: from the build record ``built`` and its verdict
+    ``judged`` (by default the last build's, read from its files)."""
     from reportlib import pack
 
-    built = manifest.read(out_dir / "manifest.json")
+    built = manifest.load(out_dir) if built is None else built
+    judged = verdict.of_record(config, built) if judged is None else judged
     pack_error = built.pack.error if built.pack else None
     reports = built.reports
-    info = pack.read_info(out_dir)
-    draft = info.get("draft") is True
+    info = built.pack_info
+    draft = info.draft is True
     # Links name only the pack's own files, never a path read from pack.json.
     pack_file = pack.DRAFT if draft else pack.PACK
-    made = (out_dir / pack_file).is_file() and bool(info)
-    items = info.get("items", []) if made else []
+    made = (out_dir / pack_file).is_file() and info.made
+    items = info.items if made else ()
     packed = {r["number"]: r for r in items if isinstance(r, dict) and r.get("number")}
     meeting = config.params.meeting
     groups: list[dict[str, Any]] = [{"heading": None, "rows": []}]
     agenda = []
-    verdict = accept.of_build(config, out_dir)
-    previous = previous_meeting(config.project, config.id)
+    previous = config.project.previous_built(config.id)
     before_dir = config.project.output_dir(previous) if previous else None
-    for number, item in config.numbered_agenda():
-        if number is None:
+    for position, item in config.numbered_agenda():
+        if position is None:
             groups.append({"heading": item.heading, "rows": []})
             continue
         row = _item_row(
-            config, out_dir, reports, packed, pack_file, number, item, verdict, before_dir
+            config, out_dir, reports, packed, pack_file, position, item, judged, before_dir
         )
         groups[-1]["rows"].append(row)
         agenda.append(row)
@@ -321,23 +261,23 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
         "href": pack_file,
         # a draft leaves the last complete pack in place: that is the one to publish
         "complete_href": pack.PACK if draft and (out_dir / pack.PACK).is_file() else None,
-        "pages": info.get("pages"),
-        "tagged": info.get("tagged", False),
+        "pages": info.pages,
+        "tagged": info.tagged,
         # the pack records the build it was made after; another build since makes it stale
-        "stale": made and info.get("manifest_finished") != built.finished,
+        "stale": made and info.made_after != built.finished,
         "why": "build the meeting with PDF output" if not made else "",
         "confidential_href": pack.CONFIDENTIAL_PACK.as_posix()
-        if info.get("confidential_pack") and confidential.is_file()
+        if info.confidential_pack and confidential.is_file()
         else None,
         "confidential_file": confidential.name,
-        "warnings": _shown(bw.of_pack(info.get("warnings", [])), verdict) if made else [],
+        "warnings": _shown(bw.of_pack(list(info.warnings)), judged) if made else [],
         "error": pack_error.message if pack_error else None,
     }
     report_rows = [r for r in agenda if r["source_label"] == "Notebook"]
-    reasons = publish.refusals(config, out_dir) if built.meeting else []
-    signoff = publish.state(out_dir)
-    if signoff:
-        signoff["when"] = _when(str(signoff.get("signed_off_at") or "")) or "an unrecorded date"
+    reasons = signoff.refusals(config, out_dir, built, judged) if built.meeting else []
+    signed = signoff.state(out_dir, built)
+    if signed:
+        signed["when"] = _when(str(signed.get("signed_off_at") or "")) or "an unrecorded date"
     return {
         "lang": style.LANG,
         "s": style.css_variables(),
@@ -354,24 +294,43 @@ def context(config: MeetingConfig, out_dir: Path) -> dict[str, Any]:
             "built": sum(r["status"] == "built" for r in report_rows),
             "failed": sum(r["status"] == "failed" for r in report_rows),
             "not_built": sum(r["status"] == "not built" for r in report_rows),
-            "warnings": len(verdict.warnings),
-            "accepted": len(verdict.accepted),
-            "unaccepted": len(verdict.unaccepted),
+            "warnings": len(judged.warnings),
+            "accepted": len(judged.accepted),
+            "unaccepted": len(judged.unaccepted),
         },
         "meeting_warnings": _shown(
-            [w for w in verdict.warnings if w.where in (bw.SAME_FACT, bw.ACCEPT)], verdict
+            [w for w in judged.warnings if w.where in (bw.SAME_FACT, bw.ACCEPT)], judged
         ),
-        "changed": drift.changed_inputs(config, built) + drift.changed_outputs(out_dir, built)
+        "changed": signoff.changed_inputs(config, built) + signoff.changed_outputs(out_dir, built)
         if built.meeting
         else [],
-        "signoff": signoff,
-        "refusals": [r for r in reasons if not r.startswith(publish.UNACCEPTED)],
+        "signoff": signed,
+        "refusals": [r for r in reasons if r.warning is None],
         "pack": pack_view,
         "interrupted": built.interrupted.message if built.interrupted else None,
         "build_log": "build.log" if (out_dir / "build.log").is_file() else None,
         "previous": previous,
         "figures": figures,
     }
+
+
+def remake(project: Project, meeting: str) -> Path:
+    """Write the review page of ``meeting`` again from its last build; return its path."""
+    from reportlib.exceptions import ReportlibError
+    from reportlib.params import load_meeting
+
+    config = load_meeting(project, meeting)
+    out_dir = project.output_dir(meeting)
+    if config.params.agenda is None:
+        raise ReportlibError(
+            f"{project.relative(config.path)} has no agenda, so the meeting has no review "
+            "page; add 'agenda:' (see the README) and build it"
+        )
+    if not (out_dir / MANIFEST).is_file():
+        raise ReportlibError(
+            f"meeting {meeting} has not been built yet; run 'make report MEETING={meeting}' first"
+        )
+    return write(config, out_dir)
 
 
 def _when(iso: str | None) -> str | None:
@@ -397,10 +356,15 @@ def render(values: dict[str, Any]) -> str:
     return env.get_template("index.html.j2").render(**values)
 
 
-def write(config: MeetingConfig, out_dir: Path) -> Path:
-    """Write ``outputs/<meeting>/index.html``; return its path."""
+def write(
+    config: MeetingConfig,
+    out_dir: Path,
+    built: Manifest | None = None,
+    judged: accept.Verdict | None = None,
+) -> Path:
+    """Write ``outputs/<meeting>/index.html`` for the record ``built``; return its path."""
     path = out_dir / PAGE
-    atomic_write(path, render(context(config, out_dir)))
+    atomic_write(path, render(context(config, out_dir, built, judged)))
     return path
 
 

@@ -17,51 +17,22 @@ nothing to do never loads Jupyter.
 from __future__ import annotations
 
 import functools
-import hashlib
 import os
-import subprocess
 from collections.abc import Iterable
-from importlib import metadata
 from pathlib import Path
 
 import reportlib
+from reportlib.environment import git, lock_state, renderer_versions
 from reportlib.files import atomic_write
-from reportlib.manifest import Manifest, PackRecord, ReportEntry, canonical_hash
+from reportlib.fingerprint import canonical_hash, compare, file_sha256, sha256, tree
+from reportlib.manifest import Manifest, PackRecord, ReportEntry
 from reportlib.params import MeetingConfig
-from reportlib.paths import MEETING_ID, Project
+from reportlib.paths import Project
 
 PACKAGE = Path(reportlib.__file__).resolve().parent
 #: Dotfile beside the review page holding the key of what it was made from.
 REVIEW_KEY = ".review.key"
 PAGE = "index.html"  # the review page (reportlib.review.PAGE, without importing it)
-_SKIP = {"__pycache__", ".ipynb_checkpoints"}
-_VERSIONS = ("nbconvert", "typst", "pypandoc-binary", "pypdf")
-
-
-def file_sha256(path: Path) -> str | None:
-    """The file's content hash, or None if it cannot be read."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def tree(folder: Path, *, exclude: Iterable[str] = ()) -> dict[str, str | None]:
-    """Every file under ``folder`` (relative name -> hash), dotfiles and caches left out,
-    and those ``exclude`` names (``*.suffix`` for every file ending so)."""
-    names = {e for e in exclude if not e.startswith("*")}
-    suffixes = tuple(e[1:] for e in exclude if e.startswith("*"))
-    found: dict[str, str | None] = {}
-    if not folder.is_dir():
-        return found
-    for path in sorted(folder.rglob("*")):
-        parts = path.relative_to(folder).parts
-        if any(p.startswith(".") or p in _SKIP for p in parts) or not path.is_file():
-            continue
-        name = "/".join(parts)
-        if name not in names and not (suffixes and name.endswith(suffixes)):
-            found[name] = file_sha256(path)
-    return found
 
 
 @functools.cache
@@ -74,19 +45,9 @@ def code_digest() -> str:
 
 def environment(engine: str, root: Path) -> dict[str, str]:
     """What every output depends on besides its own inputs: code, engines, lock, dates."""
-    from reportlib.manifest import lock_state, quarto_version
-
-    versions = {}
-    for name in _VERSIONS:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    if engine == "quarto":
-        versions["quarto"] = quarto_version()
     return {
         "reportlib": code_digest(),
-        "engine": canonical_hash({"engine": engine, **versions}),
+        "engine": canonical_hash({"engine": engine, **renderer_versions(engine)}),
         "lock": str(lock_state(root)["sha256"]),
         "dates": os.environ.get("SOURCE_DATE_EPOCH", ""),
     }
@@ -155,13 +116,13 @@ def report_changes(
     for part, value in key.items():
         if entry.key.get(part) != value:
             return _WHAT.get(part, f"{part} changed")
-    root = config.project.root.resolve()
+    root = config.project.root
     params = config.project.relative(config.path)
     notebook = config.project.relative(config.notebook_path(name))
     for shown, recorded in entry.inputs.items():
         if shown in (params, notebook):  # in the key: only its part of the params counts
             continue
-        found = _recorded_file(root, shown, recorded)
+        found = compare(root, shown, recorded)
         if found == "outside":
             return f"manifest.json names an input outside the project ({shown})"
         if found:
@@ -173,26 +134,13 @@ def report_changes(
 
 
 def _outputs_changed(out_dir: Path, outputs: dict[str, str]) -> str | None:
-    base = out_dir.resolve()
     for file, recorded in outputs.items():
-        found = _recorded_file(base, file, recorded)
+        found = compare(out_dir, file, recorded)
         if found == "outside":
             return f"manifest.json names an output outside the meeting's folder ({file})"
         if found:
             return f"{file} was {'deleted' if found == 'is gone' else found} since it was built"
     return None
-
-
-def _recorded_file(base: Path, name: str, recorded: str) -> str | None:
-    """How file ``name`` under ``base`` differs from its recorded hash: ``"outside"``
-    (the name leaves ``base``), ``"is gone"``, ``"changed"``, or None if it is as recorded."""
-    path = (base / name).resolve()
-    if not path.is_relative_to(base):
-        return "outside"
-    current = file_sha256(path)
-    if current == recorded:
-        return None
-    return "is gone" if current is None else "changed"
 
 
 def meeting_digest(project: Project, engine: str) -> str:
@@ -203,21 +151,13 @@ def meeting_digest(project: Project, engine: str) -> str:
     earlier meetings): a change anywhere runs the checks again, which is cheap
     beside a wrong "checked".
     """
-    try:
-        tracked = subprocess.run(
-            ["git", "ls-files", "-z", "--", "data"],
-            cwd=project.root,
-            capture_output=True,
-            timeout=30,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        tracked = b""
+    tracked = git(project.root, "ls-files", "-z", "--", "data") or ""
     return canonical_hash(
         {
             "params": tree(project.params),
             "data": tree(project.data),
             "notebooks": tree(project.notebooks),
-            "tracked": hashlib.sha256(tracked).hexdigest(),
+            "tracked": sha256(tracked.encode("utf-8")),
             **environment(engine, project.root),
         }
     )
@@ -255,12 +195,8 @@ def review_key(config: MeetingConfig, out_dir: Path) -> str:
     """What the review page shows: this meeting's built files, the previous meeting's
     (for its key figures), the params file and the code."""
     project = config.project
-    earlier = [
-        d
-        for d in (project.outputs.iterdir() if project.outputs.is_dir() else [])
-        if MEETING_ID.fullmatch(d.name) and d.name < config.id and (d / "manifest.json").is_file()
-    ]
-    previous = max(earlier, default=None)
+    name = project.previous_built(config.id)
+    previous = project.output_dir(name) if name else None
     return canonical_hash(
         {
             # the log is still being written: the page only links to it

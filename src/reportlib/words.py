@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reportlib.exceptions import DataError, ParamsError, Problem
+from reportlib.exceptions import DataError, ParamsError, Problem, ReportlibError
 from reportlib.frontsheet import FIELDS, FrontSheet
 from reportlib.inline import escape
 from reportlib.yamlfile import YamlDocument, load_yaml_text, read_utf8
@@ -115,7 +115,7 @@ class Words:
         return [(p.figure, p.line) for p in self.parts if p.figure]
 
 
-class PlaceholderProblem(Exception):
+class PlaceholderProblem(ReportlibError):
     """Raised by a resolver: what is wrong with a placeholder (the caller adds where)."""
 
 

@@ -9,7 +9,6 @@ page.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 from reportlib import manifest
 from reportlib.exceptions import PackError
 from reportlib.files import atomic_write
+from reportlib.fingerprint import file_hash, sha256
 from reportlib.pack import sheets
 from reportlib.pack.merge import merge
 from reportlib.pack.plan import page_count, plan
@@ -35,18 +35,21 @@ class PackResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def assemble(config: MeetingConfig, out_dir: Path) -> PackResult:
+def assemble(
+    config: MeetingConfig, out_dir: Path, built: manifest.Manifest | None = None
+) -> PackResult:
     """Write the pack, ``pack.json`` and, if it can be made, the confidential pack.
 
     The pack is ``pack.pdf`` when every paper is in it. When a paper is missing (its
     report failed or was not built) it is ``pack-draft.pdf``, and ``pack.pdf`` and the
-    confidential pack are left as the last complete pack made them.
+    confidential pack are left as the last complete pack made them. ``built`` is the
+    build record the pack is made from (by default the last build's, read from its file).
     """
     if config.params.agenda is None:
         raise PackError(
             f"{config.project.relative(config.path)} has no agenda: add 'agenda:' to make a pack"
         )
-    built = manifest.read(out_dir / "manifest.json")
+    built = manifest.read(out_dir / manifest.FILE) if built is None else built
     reports = built.reports
     warnings: list[str] = []
     parts, rows = plan(config, out_dir, reports, warnings)
@@ -100,16 +103,14 @@ def assemble(config: MeetingConfig, out_dir: Path) -> PackResult:
         "manifest_finished": built.finished,  # the build this pack was made after
         "pack": DRAFT if missing else PACK,
         "draft": bool(missing),
-        "sha256": hashlib.sha256(public).hexdigest(),
+        "sha256": sha256(public),
         "front_pages": front_pages,
         "pages": front_pages + (parts[-1].last if parts else 0),
         "confidential_pack": CONFIDENTIAL_PACK.as_posix() if made_full else None,
         "tagged": tagged,
         "pdf_ua": merged.pdf_ua,
         # what the pack was made from besides the reports (see manifest.json for those)
-        "inputs": {
-            config.project.relative(d): manifest.file_hash(d) for d in documents if d.is_file()
-        },
+        "inputs": {config.project.relative(d): file_hash(d) for d in documents if d.is_file()},
         "items": rows,
         "warnings": warnings,
     }

@@ -250,7 +250,8 @@ def _describe(config: MeetingConfig, writer: PdfWriter, *, full: bool, pdf_ua: b
 
 
 def _commit(config: MeetingConfig) -> str | None:
-    """The commit the project is at (None outside git), as the papers' XMP records it."""
-    from reportlib import manifest
+    """The commit the project is at (None outside git), as the papers' XMP records it:
+    inside a build, the one the build started from."""
+    from reportlib import environment
 
-    return manifest.git_state(config.project.root)["commit"]
+    return environment.git_state(config.project.root)["commit"]

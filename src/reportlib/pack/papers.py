@@ -15,7 +15,7 @@ import io
 import tempfile
 from pathlib import Path
 
-from reportlib import manifest, style
+from reportlib import fingerprint, style
 from reportlib.exceptions import DataError, PackError, RenderError, ReportlibError
 from reportlib.manifest import ReportEntry
 from reportlib.pack.sheets import compile_template
@@ -37,7 +37,7 @@ def report_pages(
     if recorded is None:
         return _render_from_notebook(config, report, out_dir / f"{report}.ipynb", first_page)
     shown = config.project.relative(source)
-    if not source.is_file() or manifest.file_hash(source) != recorded:
+    if fingerprint.compare(out_dir, source.name, recorded):
         raise PackError(f"{shown} is missing or was changed after the build; build {report} again")
     with tempfile.TemporaryDirectory(prefix="reportlib-paper-") as tmp:
         try:

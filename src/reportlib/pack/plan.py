@@ -8,7 +8,6 @@ from the one before, and a row for the agenda page lists it with its page range.
 from __future__ import annotations
 
 import io
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -164,13 +163,6 @@ def _part(
 
 def _not_ignored(config: MeetingConfig, path: Path) -> bool:
     """Whether git would commit ``path`` (False outside a git repository)."""
-    try:
-        done = subprocess.run(
-            ["git", "check-ignore", "-q", str(path)],
-            cwd=config.project.root,
-            capture_output=True,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return done.returncode == 1
+    from reportlib.environment import git_exit
+
+    return git_exit(config.project.root, "check-ignore", "-q", str(path)) == 1
